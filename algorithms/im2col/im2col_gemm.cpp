@@ -1,0 +1,85 @@
+#include "im2col_gemm.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+
+#include "../kernel_layout.h"
+#include "../phase_timer.h"
+
+namespace convlab {
+
+void Im2colGemmConv::plan(const ConvProblem& p) {
+  p_ = p;
+  pointwise_ = p.r == 1 && p.s == 1 && p.sh == 1 && p.sw == 1 && p.pt == 0 && p.pb == 0 && p.pl == 0 &&
+               p.pr == 0;
+  col_.resize(pointwise_ ? 0 : size_t(p.c * p.r * p.s * p.oh() * p.ow()));
+  w_.resize(size_t(p.k * p.c * p.r * p.s));
+  bias_.resize(size_t(p.k));
+  phases_.clear();
+}
+
+void Im2colGemmConv::set_weights(const float* w, const float* bias) {
+  PhaseTimer t;
+  const ConvProblem& p = p_;
+  for (int64_t k = 0; k < p.k; ++k) {
+    for (int64_t c = 0; c < p.c; ++c)
+      for (int64_t y = 0; y < p.r; ++y)
+        for (int64_t x = 0; x < p.s; ++x) w_[size_t(((k * p.c + c) * p.r + y) * p.s + x)] = xcorr_weight(p, w, k, c, y, x);
+    bias_[size_t(k)] = (bias && p.bias) ? bias[k] : 0.0f;
+  }
+  weight_ms_ = t.ms();
+}
+
+void Im2colGemmConv::im2col(const float* image) {
+  const ConvProblem& p = p_;
+  const int64_t OH = p.oh(), OW = p.ow();
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t c = 0; c < p.c; ++c)
+    for (int64_t y = 0; y < p.r; ++y)
+      for (int64_t x = 0; x < p.s; ++x) {
+        float* dst = col_.data() + ((c * p.r + y) * p.s + x) * OH * OW;
+        const float* plane = image + c * p.h * p.w;
+        for (int64_t oy = 0; oy < OH; ++oy) {
+          const int64_t iy = oy * p.sh + y * p.dh - p.pt;
+          float* d = dst + oy * OW;
+          if (iy < 0 || iy >= p.h) {
+            std::fill(d, d + OW, 0.0f);
+            continue;
+          }
+          const float* srow = plane + iy * p.w;
+          const int64_t x0 = x * p.dw - p.pl;  // input column of output column 0
+          for (int64_t ox = 0; ox < OW; ++ox) {
+            const int64_t ix = x0 + ox * p.sw;
+            d[ox] = (ix >= 0 && ix < p.w) ? srow[ix] : 0.0f;
+          }
+        }
+      }
+}
+
+void Im2colGemmConv::execute(const float* input, float* output) {
+  const ConvProblem& p = p_;
+  const int64_t OHW = p.oh() * p.ow(), CRS = p.c * p.r * p.s;
+  double copy_ms = 0, gemm_ms = 0;
+  PhaseTimer t;
+  for (int64_t n = 0; n < p.n; ++n) {
+    const float* image = input + n * p.c * p.h * p.w;
+    float* y = output + n * p.k * OHW;
+    const float* col = image;
+    if (!pointwise_) {
+      im2col(image);
+      col = col_.data();
+    }
+#pragma omp parallel for schedule(static)
+    for (int64_t k = 0; k < p.k; ++k) std::fill(y + k * OHW, y + (k + 1) * OHW, bias_[size_t(k)]);
+    copy_ms += t.lap();
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(p.k), int(OHW), int(CRS), 1.0f, w_.data(),
+                int(CRS), col, int(OHW), 1.0f, y, int(OHW));
+    gemm_ms += t.lap();
+  }
+  phases_ = {{"weight_transform", weight_ms_}, {"input_transform", copy_ms}, {"multiply", gemm_ms}};
+}
+
+double Im2colGemmConv::actual_flops() const { return p_.flops(); }
+
+}  // namespace convlab

@@ -1,0 +1,43 @@
+// The interface every convolution method implements, plain or Halide: FFTW's "plan once, execute many".
+//   plan(problem)          allocate workspace, make transform plans (may be slow; never timed with execute)
+//   set_weights(w, bias)   pack or transform the weights once (inference reuses them)
+//   execute(input, output) the timed part
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "problem.h"
+
+namespace convlab {
+
+// Named phase times of the last execute() (and "weight_transform" for set_weights), in milliseconds.
+using PhaseTimes = std::vector<std::pair<std::string, double>>;
+
+class ConvMethod {
+ public:
+  virtual ~ConvMethod() = default;
+  virtual std::string method() const = 0;  // direct, im2col, fft, winograd, reference
+  virtual std::string impl() const { return "plain"; }
+  virtual std::string variant() const { return ""; }
+
+  // Empty if this method computes the problem; otherwise why not ("stride 2: Winograd needs stride 1").
+  virtual std::string not_applicable(const ConvProblem& p) const = 0;
+
+  virtual void plan(const ConvProblem& p) = 0;
+  virtual void set_weights(const float* weights, const float* bias) = 0;  // bias may be null if !p.bias
+  virtual void execute(const float* input, float* output) = 0;
+
+  virtual size_t workspace_bytes() const = 0;
+  // Floating-point operations really performed by execute() (multiplies and adds); the direct-equivalent
+  // count is ConvProblem::flops().
+  virtual double actual_flops() const = 0;
+  virtual PhaseTimes phases() const { return {}; }
+
+ protected:
+  double weight_ms_ = 0;  // time of the last set_weights(), reported as phase "weight_transform"
+};
+
+}  // namespace convlab

@@ -1,0 +1,35 @@
+// Every method and implementation by name: what `convlab conv --method/--impl/--variant`, the sweep and the
+// tests look up. A name that is not here is refused with the list of names that are.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "method.h"
+
+namespace convlab {
+
+struct MethodSpec {
+  std::string method;   // reference, direct, im2col, fft, winograd
+  std::string impl;     // plain, halide
+  std::string variant;  // e.g. tile16, F4x3; empty where the method has one variant
+};
+
+// Methods known by name (not all impls may exist for each).
+const std::vector<std::string>& method_names();
+
+// The variants a sweep runs by default for a method and impl (one empty string if it has no variants).
+std::vector<std::string> default_variants(const std::string& method, const std::string& impl);
+
+// Every (method, impl, variant) that can run, reference excluded: what tests check and sweeps time.
+std::vector<MethodSpec> all_method_specs();
+
+// Throws ProblemError ("method: 'x' is not one of ...") for an unknown method, impl or variant.
+std::unique_ptr<ConvMethod> make_method(const MethodSpec& spec);
+
+// Relative tolerance (max |y - ref| / max |ref|) the method's result must meet against the float64
+// reference, for this problem: stated per method and variant, growing with the reduction length.
+double tolerance(const ConvMethod& m, const ConvProblem& p);
+
+}  // namespace convlab

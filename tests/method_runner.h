@@ -1,0 +1,32 @@
+// Runs one method on one problem with given tensors: plan, set_weights, execute.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "random_fill.h"
+#include "registry.h"
+
+namespace convlab::testing {
+
+inline std::vector<float> run_method(ConvMethod& m, const ConvProblem& p, const std::vector<float>& x,
+                                     const std::vector<float>& w, const std::vector<float>& b) {
+  std::vector<float> y(size_t(p.output_elems()), -12345.0f);  // poison: every element must be written
+  m.plan(p);
+  m.set_weights(w.data(), b.data());
+  m.execute(x.data(), y.data());
+  return y;
+}
+
+inline std::vector<float> random_vector(size_t n, uint64_t seed) {
+  std::vector<float> v(n);
+  random_fill(v.data(), n, seed);
+  return v;
+}
+
+inline std::string spec_name(const MethodSpec& s) {
+  return s.method + "/" + s.impl + (s.variant.empty() ? "" : "/" + s.variant);
+}
+
+}  // namespace convlab::testing

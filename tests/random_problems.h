@@ -1,0 +1,61 @@
+// Randomized problems for the method-vs-reference tests: odd sizes, C != K, R != S, stride 1-3,
+// dilation 1-2, batch 1-3, every padding mode and both modes. Deterministic per seed.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "problem.h"
+
+namespace convlab::testing {
+
+inline ConvProblem random_problem(std::mt19937& rng) {
+  auto pick = [&](int lo, int hi) { return int64_t(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  for (;;) {
+    ConvProblem p;
+    p.n = pick(1, 3);
+    p.c = pick(1, 9);
+    p.k = pick(1, 11);
+    p.h = pick(3, 23);
+    p.w = pick(3, 23);
+    p.r = pick(1, 7);
+    p.s = pick(1, 7);
+    p.sh = pick(1, 3);
+    p.sw = pick(1, 3);
+    p.dh = pick(0, 3) == 0 ? 2 : 1;
+    p.dw = pick(0, 3) == 0 ? 2 : 1;
+    p.bias = pick(0, 4) != 0;
+    p.mode = pick(0, 1) ? ConvMode::Conv : ConvMode::Xcorr;
+    switch (pick(0, 3)) {
+      case 0: p.pad_mode = PadMode::Valid; break;
+      case 1: p.pad_mode = PadMode::Same; break;
+      case 2: p.pad_mode = PadMode::Full; break;
+      default:
+        p.pad_mode = PadMode::Explicit;
+        p.pt = pick(0, 3), p.pb = pick(0, 3), p.pl = pick(0, 3), p.pr = pick(0, 3);
+    }
+    p.resolve_padding();
+    if (p.eff_r() <= p.h + p.pt + p.pb && p.eff_s() <= p.w + p.pl + p.pr) return p;
+  }
+}
+
+// `count` problems from `seed`, plus the fixed corner cases every method must get right.
+inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<ConvProblem> v;
+  for (int i = 0; i < count; ++i) v.push_back(random_problem(rng));
+  ConvProblem one;  // 1x1x1x1
+  v.push_back(one);
+  ConvProblem pw;  // pointwise: im2col's no-copy path
+  pw.n = 2, pw.c = 5, pw.k = 7, pw.h = 9, pw.w = 6;
+  v.push_back(pw);
+  ConvProblem wide;  // wider than one register block, more filters than one block
+  wide.n = 1, wide.c = 3, wide.k = 13, wide.h = 5, wide.w = 61, wide.r = 3, wide.s = 2;
+  wide.pad_mode = PadMode::Same;
+  wide.resolve_padding();
+  v.push_back(wide);
+  return v;
+}
+
+}  // namespace convlab::testing
