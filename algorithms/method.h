@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "problem.h"
+#include "tolerance.h"
 
 namespace convlab {
 
@@ -25,6 +26,12 @@ class ConvMethod {
 
   // Empty if this method computes the problem; otherwise why not ("stride 2: Winograd needs stride 1").
   virtual std::string not_applicable(const ConvProblem& p) const = 0;
+  // For an applicable problem, anything a reader of the results should know ("computed at stride 1 and
+  // subsampled"); empty if nothing.
+  virtual std::string remark(const ConvProblem&) const { return ""; }
+
+  // The relative error this method may show on `p` against the float64 reference (tolerance.h).
+  virtual double tolerance(const ConvProblem& p) const { return fp32_sum_tolerance(p); }
 
   virtual void plan(const ConvProblem& p) = 0;
   virtual void set_weights(const float* weights, const float* bias) = 0;  // bias may be null if !p.bias

@@ -1,20 +1,24 @@
 #include "registry.h"
 
-#include <cmath>
-
 #include "direct/sliding_window.h"
+#include "fft/fft_conv.h"
 #include "im2col/im2col_gemm.h"
 #include "problem.h"
 #include "ref/reference_method.h"
+#include "winograd/winograd_conv.h"
 
 namespace convlab {
 
 const std::vector<std::string>& method_names() {
-  static const std::vector<std::string> names = {"reference", "direct", "im2col"};
+  static const std::vector<std::string> names = {"reference", "direct", "im2col", "fft", "winograd"};
   return names;
 }
 
-std::vector<std::string> default_variants(const std::string&, const std::string&) { return {""}; }
+std::vector<std::string> default_variants(const std::string& method, const std::string&) {
+  if (method == "fft") return {"whole", "tile8", "tile16", "tile32"};
+  if (method == "winograd") return {"F2", "F4", "F6"};
+  return {""};
+}
 
 std::vector<MethodSpec> all_method_specs() {
   std::vector<MethodSpec> v;
@@ -39,19 +43,14 @@ std::unique_ptr<ConvMethod> make_method(const MethodSpec& spec) {
   if (spec.method == "reference") m = std::make_unique<ReferenceConv>();
   else if (spec.method == "direct") m = std::make_unique<SlidingWindowConv>();
   else if (spec.method == "im2col") m = std::make_unique<Im2colGemmConv>();
+  else if (spec.method == "fft") return std::make_unique<FftConv>(spec.variant.empty() ? "tile16" : spec.variant);
+  else if (spec.method == "winograd") return std::make_unique<WinogradConv>(spec.variant.empty() ? "F4" : spec.variant);
   else throw ProblemError("method: '" + spec.method + "' is not one of " + join(method_names()));
   if (!spec.variant.empty())
     throw ProblemError("variant: method " + spec.method + " has no variant '" + spec.variant + "'");
   return m;
 }
 
-double tolerance(const ConvMethod& m, const ConvProblem& p) {
-  // fp32 summation of L = C*R*S products: the error relative to the output's scale grows like sqrt(L)*eps
-  // for random data; 8x that bound leaves room for unlucky draws and the blocked summation orders.
-  const double eps = 5.96e-8;  // 2^-24
-  const double base = 8.0 * eps * std::sqrt(double(p.c * p.r * p.s)) + 4.0 * eps;
-  if (m.method() == "reference") return 1e-6;  // float64 rounded to float32 once
-  return base;
-}
+double tolerance(const ConvMethod& m, const ConvProblem& p) { return m.tolerance(p); }
 
 }  // namespace convlab

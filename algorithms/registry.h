@@ -29,7 +29,7 @@ std::vector<MethodSpec> all_method_specs();
 std::unique_ptr<ConvMethod> make_method(const MethodSpec& spec);
 
 // Relative tolerance (max |y - ref| / max |ref|) the method's result must meet against the float64
-// reference, for this problem: stated per method and variant, growing with the reduction length.
+// reference, for this problem: stated per method and variant (tolerance.h).
 double tolerance(const ConvMethod& m, const ConvProblem& p);
 
 }  // namespace convlab

@@ -12,6 +12,7 @@ class ReferenceConv : public ConvMethod {
  public:
   std::string method() const override { return "reference"; }
   std::string not_applicable(const ConvProblem&) const override { return ""; }
+  double tolerance(const ConvProblem&) const override { return 1e-6; }  // float64 rounded once to float32
   void plan(const ConvProblem& p) override { p_ = p; }
   void set_weights(const float* w, const float* bias) override;
   void execute(const float* input, float* output) override;

@@ -2,6 +2,9 @@
 // impulse response, bias per filter, summation over channels, translation equivariance.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "../method_runner.h"
 #include "ref/conv_reference.h"
 
@@ -23,6 +26,13 @@ bool run(const MethodSpec& spec, const ConvProblem& p, const std::vector<float>&
   if (!m->not_applicable(p).empty()) return false;
   y = run_method(*m, p, x, w, b);
   return true;
+}
+
+// Two results of `spec` that must agree, agree within twice its stated tolerance (relative to their scale).
+double margin(const MethodSpec& spec, const ConvProblem& p, const std::vector<float>& y) {
+  double scale = 0;
+  for (float v : y) scale = std::max(scale, double(std::fabs(v)));
+  return 2.0 * make_method(spec)->tolerance(p) * scale;
 }
 
 ConvProblem base(int64_t h, int64_t w, int64_t r, int64_t s, PadMode pm) {
@@ -83,7 +93,8 @@ TEST_CASE("a multi-channel convolution is the sum of its single-channel ones", "
       REQUIRE(run(spec, one, xc, wc, b, yc));
       for (size_t i = 0; i < sum.size(); ++i) sum[i] += yc[i];
     }
-    for (size_t i = 0; i < y.size(); ++i) CHECK(y[i] == Approx(sum[i]).margin(1e-5));
+    const double tol = margin(spec, p, y);
+    for (size_t i = 0; i < y.size(); ++i) CHECK(y[i] == Approx(sum[i]).margin(tol));
   }
 }
 
@@ -102,10 +113,11 @@ TEST_CASE("stride 1: shifting the input shifts the output, away from the borders
     std::vector<float> y, ys;
     if (!run(spec, p, x, w, b, y)) continue;
     REQUIRE(run(spec, p, xs, w, b, ys));
+    const double tol = margin(spec, p, y);
     // Outputs whose receptive fields avoid both borders in both images.
     for (int64_t k = 0; k < p.k; ++k)
       for (int64_t i = 1; i + 1 + dy < p.oh(); ++i)
         for (int64_t j = 2; j + 2 + dx < p.ow(); ++j)
-          CHECK(ys[size_t((k * p.oh() + i + dy) * p.ow() + j + dx)] == Approx(y[size_t((k * p.oh() + i) * p.ow() + j)]).margin(1e-5));
+          CHECK(ys[size_t((k * p.oh() + i + dy) * p.ow() + j + dx)] == Approx(y[size_t((k * p.oh() + i) * p.ow() + j)]).margin(tol));
   }
 }

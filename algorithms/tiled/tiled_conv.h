@@ -1,0 +1,49 @@
+// The tiled transform -> multiply -> inverse-transform driver shared by Winograd and FFT convolution
+// (NNPACK's convolution-inference driver; Zlateski et al. ICS'19). For a problem it
+//   1. input transform: cuts the zero-padded input into overlapping in_h x in_w tiles (overlap-save: tiles
+//      step by out_h x out_w) and transforms each into V[position][channel][tile];
+//   2. multiply: for every position, one matrix product over channels, M[p] = U[p] (K x C) * V[p] (C x tiles)
+//      -- sgemm for Winograd, cgemm for FFT; this is where the time should go;
+//   3. output transform: inverse-transforms M[.][k][tile] into output tiles, adds bias, crops, and keeps
+//      every sh-th row / sw-th column when stride > 1 (computed at stride 1: wasted work, counted).
+// Weights are transformed once in set_weights() into U[position][K][C]. Each phase is timed.
+#pragma once
+
+#include <memory>
+
+#include "../buffer.h"
+#include "../method.h"
+#include "tile_transform.h"
+
+namespace convlab {
+
+class TiledConv : public ConvMethod {
+ public:
+  void plan(const ConvProblem& p) override;
+  void set_weights(const float* weights, const float* bias) override;
+  void execute(const float* input, float* output) override;
+  size_t workspace_bytes() const override;
+  double actual_flops() const override;
+  PhaseTimes phases() const override { return phases_; }
+
+ protected:
+  // The transform for this problem (called by plan() on an applicable problem).
+  virtual std::unique_ptr<TileTransform> make_transform(const ConvProblem& p) = 0;
+
+ private:
+  void input_transform(const float* input);
+  void multiply();
+  void output_transform(float* output);
+
+  ConvProblem p_;
+  std::unique_ptr<TileTransform> t_;
+  int64_t oh1_ = 0, ow1_ = 0;          // stride-1 output size over the padded input
+  int64_t tiles_h_ = 0, tiles_w_ = 0;  // tiles per image
+  int64_t tiles_ = 0;                  // N * tiles_h * tiles_w
+  int vals_ = 1;                       // floats per value: 1 real, 2 complex
+  Buffer<float> U_, V_, M_, scratch_, bias_;
+  size_t scratch_per_thread_ = 0;
+  PhaseTimes phases_;
+};
+
+}  // namespace convlab

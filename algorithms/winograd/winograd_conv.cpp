@@ -1,0 +1,42 @@
+#include "winograd_conv.h"
+
+#include <algorithm>
+#include <regex>
+
+#include "../problem.h"
+#include "winograd_transform.h"
+
+namespace convlab {
+
+WinogradConv::WinogradConv(const std::string& variant) : variant_(variant) {
+  std::smatch mt;
+  static const std::regex re("F([0-9]{1,2})(?:x([0-9]{1,2}))?");
+  if (!std::regex_match(variant, mt, re) || std::stoi(mt[1]) < 1 || (mt[2].matched && std::stoi(mt[2]) < 1))
+    throw ProblemError("variant: winograd variant '" + variant + "' is not F<m> or F<m>x<r> (e.g. F4x3)");
+  m_ = std::stoi(mt[1]);
+  r_ = mt[2].matched ? std::stoi(mt[2]) : 0;
+}
+
+std::string WinogradConv::not_applicable(const ConvProblem& p) const {
+  if (p.sh != 1 || p.sw != 1)
+    return "stride " + std::to_string(p.sh) + "x" + std::to_string(p.sw) + ": Winograd minimal filtering needs stride 1";
+  if (p.dh != 1 || p.dw != 1) return "dilation: Winograd here needs an undilated kernel";
+  if (r_ && (p.r != r_ || p.s != r_))
+    return "kernel " + std::to_string(p.r) + "x" + std::to_string(p.s) + " is not the " + std::to_string(r_) + "x" +
+           std::to_string(r_) + " of " + variant_;
+  if (m_ + p.r - 1 > kMaxAlpha || m_ + p.s - 1 > kMaxAlpha)
+    return "F(" + std::to_string(m_) + "," + std::to_string(std::max(p.r, p.s)) + ") needs tiles of " +
+           std::to_string(m_ + std::max(p.r, p.s) - 1) + " > " + std::to_string(kMaxAlpha) +
+           ": too inaccurate in fp32";
+  return "";
+}
+
+double WinogradConv::tolerance(const ConvProblem& p) const {
+  return winograd_tolerance(p, int(m_ + std::max(p.r, p.s) - 1));
+}
+
+std::unique_ptr<TileTransform> WinogradConv::make_transform(const ConvProblem& p) {
+  return std::make_unique<WinogradTransform>(m_, m_, int(p.r), int(p.s));
+}
+
+}  // namespace convlab
