@@ -42,6 +42,10 @@ class ConvMethod {
   // count is ConvProblem::flops().
   virtual double actual_flops() const = 0;
   virtual PhaseTimes phases() const { return {}; }
+  // Part of the last execute() that benchmarks leave out of the timed figure, in ms: only a peer
+  // library's reorders between NCHW and its preferred layout (benchdnn times the primitive alone). Our
+  // methods' own layout work is always timed.
+  virtual double untimed_ms() const { return 0; }
 
  protected:
   double weight_ms_ = 0;  // time of the last set_weights(), reported as phase "weight_transform"

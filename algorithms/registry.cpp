@@ -3,6 +3,7 @@
 #include "direct/sliding_window.h"
 #include "fft/fft_conv.h"
 #include "im2col/im2col_gemm.h"
+#include "peer/onednn_conv.h"
 #include "problem.h"
 #include "ref/reference_method.h"
 #include "winograd/winograd_conv.h"
@@ -10,7 +11,7 @@
 namespace convlab {
 
 const std::vector<std::string>& method_names() {
-  static const std::vector<std::string> names = {"reference", "direct", "im2col", "fft", "winograd"};
+  static const std::vector<std::string> names = {"reference", "direct", "im2col", "fft", "winograd", "onednn"};
   return names;
 }
 
@@ -24,6 +25,10 @@ std::vector<MethodSpec> all_method_specs() {
   std::vector<MethodSpec> v;
   for (const std::string& m : method_names()) {
     if (m == "reference") continue;
+    if (m == "onednn") {
+      v.push_back({m, "onednn", "auto"});
+      continue;
+    }
     for (const char* impl : {"plain"})
       for (const std::string& var : default_variants(m, impl)) v.push_back({m, impl, var});
   }
@@ -37,6 +42,13 @@ static std::string join(const std::vector<std::string>& v) {
 }
 
 std::unique_ptr<ConvMethod> make_method(const MethodSpec& spec) {
+  if (spec.method == "onednn" || spec.impl == "onednn") {
+    if (spec.method != "onednn" || spec.impl != "onednn")
+      throw ProblemError("impl: onednn is the peer library's own method and impl (--method onednn --impl onednn)");
+    if (!spec.variant.empty() && spec.variant != "auto")
+      throw ProblemError("variant: onednn chooses its own kernel (variant auto), not '" + spec.variant + "'");
+    return std::make_unique<OneDnnConv>();
+  }
   if (spec.impl != "plain")
     throw ProblemError("impl: '" + spec.impl + "' is not available for method " + spec.method + " (have: plain)");
   std::unique_ptr<ConvMethod> m;

@@ -13,6 +13,9 @@ class Args;
 
 int cmd_conv(int argc, char** argv);
 int cmd_methods(int argc, char** argv);
+int cmd_sweep(int argc, char** argv);
+int cmd_machine(int argc, char** argv);
+int cmd_merge(int argc, char** argv);
 
 // The descriptor plus --padding, --mode and --no-bias, validated.
 ConvProblem problem_from_args(const std::string& descriptor, const Args& args);

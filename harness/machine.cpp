@@ -1,0 +1,102 @@
+#include "machine.h"
+
+#include <immintrin.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <vector>
+
+#include "buffer.h"
+
+namespace convlab {
+
+namespace {
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// 12 accumulators x 8 lanes x 2 flops per FMA, `iters` times; returns flops done. The result feeds a
+// sink so the compiler cannot drop the loop.
+double fma_kernel(long iters, float* sink) {
+#if defined(__AVX2__) && defined(__FMA__)
+  __m256 a[12];
+  for (int i = 0; i < 12; ++i) a[i] = _mm256_set1_ps(1.0f + 1e-7f * float(i));
+  const __m256 m = _mm256_set1_ps(0.9999999f), c = _mm256_set1_ps(1e-7f);
+  for (long it = 0; it < iters; ++it)
+    for (int i = 0; i < 12; ++i) a[i] = _mm256_fmadd_ps(a[i], m, c);
+  __m256 s = a[0];
+  for (int i = 1; i < 12; ++i) s = _mm256_add_ps(s, a[i]);
+  float out[8];
+  _mm256_storeu_ps(out, s);
+  *sink = out[0];
+  return double(iters) * 12 * 8 * 2;
+#else
+  float a[12][8];
+  for (int i = 0; i < 12; ++i)
+    for (int j = 0; j < 8; ++j) a[i][j] = 1.0f;
+  for (long it = 0; it < iters; ++it)
+    for (int i = 0; i < 12; ++i)
+      for (int j = 0; j < 8; ++j) a[i][j] = a[i][j] * 0.9999999f + 1e-7f;
+  *sink = a[0][0];
+  return double(iters) * 12 * 8 * 2;
+#endif
+}
+
+}  // namespace
+
+std::string cpu_model() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("model name", 0) == 0) {
+      size_t colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  return "unknown";
+}
+
+double measure_peak_gflops(int threads) {
+  double best = 0;
+  for (int trial = 0; trial < 3; ++trial) {
+    double flops = 0;
+    const double t0 = now_s();
+#pragma omp parallel num_threads(threads) reduction(+ : flops)
+    {
+      float sink;
+      flops += fma_kernel(20'000'000, &sink);
+      if (sink == 12345.0f) flops += 1;  // never true; keeps `sink` alive
+    }
+    best = std::max(best, flops / (now_s() - t0) / 1e9);
+  }
+  return best;
+}
+
+double measure_bandwidth_gbs(int threads) {
+  const size_t n = size_t(32) << 20;  // 3 arrays x 128 MiB: far beyond any last-level cache
+  Buffer<float> a(n), b(n), c(n);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (size_t i = 0; i < n; ++i) a[i] = 0, b[i] = 1, c[i] = 2;
+  double best = 0;
+  for (int trial = 0; trial < 5; ++trial) {
+    const double t0 = now_s();
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (size_t i = 0; i < n; ++i) a[i] = b[i] + 0.5f * c[i];
+    best = std::max(best, 3.0 * 4.0 * double(n) / (now_s() - t0) / 1e9);
+  }
+  return best;
+}
+
+MachineInfo measure_machine(int threads) {
+  MachineInfo m;
+  m.cpu_model = cpu_model();
+  m.logical_cpus = omp_get_num_procs();
+  m.threads = threads;
+  m.peak_gflops = measure_peak_gflops(threads);
+  m.bandwidth_gbs = measure_bandwidth_gbs(threads);
+  return m;
+}
+
+}  // namespace convlab

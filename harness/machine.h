@@ -1,0 +1,23 @@
+// This machine, measured: peak FP32 GFLOP/s (register-only FMA loop: 12 independent 8-wide accumulators,
+// enough to cover FMA latency x throughput on AVX2 cores) and memory bandwidth (STREAM-like triad over
+// arrays far larger than the last-level cache). Every figure a run reports sits beside these.
+#pragma once
+
+#include <string>
+
+namespace convlab {
+
+struct MachineInfo {
+  std::string cpu_model;
+  int logical_cpus = 0;
+  int threads = 0;
+  double peak_gflops = 0;     // FP32, at `threads`
+  double bandwidth_gbs = 0;   // triad, at `threads`
+};
+
+std::string cpu_model();
+double measure_peak_gflops(int threads);
+double measure_bandwidth_gbs(int threads);
+MachineInfo measure_machine(int threads);
+
+}  // namespace convlab
