@@ -39,16 +39,9 @@ $(ASAN_BUILD)/CMakeCache.txt: | deps
 build-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# The main job. It checks a few real layers against the float64 reference with every method.
+# The main job: the quick default sweep (about 3 minutes on 2 cores), then its plots and report.
 run: build
-	@set -e; for d in mb1ic64ih56oc64oh56kh3ph1nresnet50_res2_3x3 mb1ic3ih224oc64oh112kh7sh2ph3nresnet50_conv1 \
-	              mb1ic64ih56oc256oh56kh1nresnet50_res2_1x1 mb1ic96ih27oc256oh27kh5ph2nalexnet_conv2; do \
-	  $(CONVLAB) methods | while read -r m impl variant; do \
-	    [ "$$variant" = "-" ] && variant=""; \
-	    $(CONVLAB) conv $$d --method $$m --impl $$impl $${variant:+--variant $$variant} --check || \
-	      [ $$? -eq 3 ]; \
-	  done; \
-	done
+	$(CONVLAB) sweep
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j 2

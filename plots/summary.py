@@ -1,0 +1,78 @@
+"""The report's "when each method wins" paragraph and tables, derived from the data only."""
+from collections import Counter, defaultdict
+from statistics import median
+
+from results_io import label, ok_rows, winners
+
+
+def _fmt_ratio(x):
+    return f"{x:.2f}×"
+
+
+def win_statements(rows):
+    """One sentence per (kernel size, stride) group: which method won how many problems, by how much."""
+    wins = winners(rows)
+    groups = defaultdict(list)
+    for (problem, threads), (win, runner, peer) in wins.items():
+        groups[(int(win["r"]), int(win["s"]), win["stride"])].append((win, runner, peer))
+    out = []
+    for (r, s, stride) in sorted(groups, key=lambda g: (g[0], g[1], str(g[2]))):
+        entries = groups[(r, s, stride)]
+        counts = Counter(w["method"] for w, _, _ in entries)
+        top, n = counts.most_common(1)[0]
+        speed = [ru["median_ms"] / w["median_ms"] for w, ru, _ in entries if w["method"] == top and ru]
+        variants = Counter(w["variant"] for w, _, _ in entries if w["method"] == top and w["variant"])
+        vtxt = f" ({variants.most_common(1)[0][0]} most often)" if variants else ""
+        others = ", ".join(f"{m} {c}" for m, c in counts.most_common()[1:])
+        sentence = (f"{r}×{s} stride {stride}: {top}{vtxt} won {n} of {len(entries)} problems"
+                    + (f", median {_fmt_ratio(median(speed))} over the runner-up" if speed else "")
+                    + (f" (others: {others})" if others else "") + ".")
+        out.append({"kernel": f"{r}x{s}", "stride": stride, "winner": top, "wins": n, "problems": len(entries),
+                    "median_speedup": median(speed) if speed else None, "sentence": sentence})
+    return out
+
+
+def onednn_statement(rows):
+    ratios = [peer["median_ms"] / win["median_ms"] for (win, _, peer) in winners(rows).values() if peer]
+    if not ratios:
+        return None, "oneDNN did not run in this sweep."
+    faster = sum(1 for x in ratios if x > 1)
+    text = (f"Against oneDNN (convolution_auto, the library under PyTorch and TensorFlow on CPUs), the fastest convlab "
+            f"method was faster on {faster} of {len(ratios)} problems; median ratio {_fmt_ratio(median(ratios))} "
+            f"(range {_fmt_ratio(min(ratios))} – {_fmt_ratio(max(ratios))}; >1 means faster than oneDNN).")
+    return {"faster": faster, "problems": len(ratios), "median_ratio": median(ratios)}, text
+
+
+def accuracy_statement(rows):
+    worst = {}
+    for r in rows:
+        if r["status"] in ("ok", "wrong") and r["max_rel_err"] is not None:
+            key = label(r)
+            worst[key] = max(worst.get(key, 0.0), r["max_rel_err"])
+    if not worst:
+        return worst, ""
+    parts = ", ".join(f"{k} {v:.1e}" for k, v in sorted(worst.items(), key=lambda kv: kv[1]))
+    return worst, f"Worst relative error against the float64 reference, per implementation: {parts}."
+
+
+def memory_statement(rows):
+    most = {}
+    for r in rows:
+        if r["status"] == "ok" and r["workspace_bytes"] is not None:
+            key = label(r)
+            most[key] = max(most.get(key, 0.0), r["workspace_bytes"])
+    if not most:
+        return ""
+    top = sorted(most.items(), key=lambda kv: -kv[1])[:3]
+    return "Largest workspaces: " + ", ".join(f"{k} {v / 2**20:.1f} MiB" for k, v in top) + "."
+
+
+def noise(rows):
+    cvs = [r["cv"] for r in ok_rows(rows) if r["cv"] is not None]
+    if not cvs:
+        return None
+    return {"median_cv": median(cvs), "max_cv": max(cvs), "over_5pct": sum(1 for c in cvs if c > 0.05), "rows": len(cvs)}
+
+
+def status_counts(rows):
+    return Counter(r["status"] for r in rows)

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The report on a committed results fixture (a real small run): every figure and file is produced and
+non-empty, and the summary's numbers match what this test recomputes from the CSV on its own."""
+import csv
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections import Counter, defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "plots"))
+
+import report  # noqa: E402
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok: " if cond else "FAIL: ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def independent_winners(path):
+    """(kernel, stride) -> Counter of winning methods, recomputed with the csv module alone."""
+    best = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["status"] != "ok" or r["method"] == "onednn":
+                continue
+            key = (r["problem"], r["threads"])
+            if key not in best or float(r["median_ms"]) < float(best[key]["median_ms"]):
+                best[key] = r
+    groups = defaultdict(Counter)
+    for r in best.values():
+        groups[(f'{r["r"]}x{r["s"]}', r["stride"])][r["method"]] += 1
+    return groups
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="convlab-report-")
+    run = os.path.join(tmp, "run")
+    shutil.copytree(os.path.join(HERE, "fixture"), run)
+    path = report.build(run)
+    check(os.path.exists(path), "report.md written")
+    for name in ["report.md", "report.html", "summary.txt"]:
+        p = os.path.join(run, name)
+        check(os.path.exists(p) and os.path.getsize(p) > 0, f"{name} non-empty")
+    for fig in ["winner_map", "speedup", "gflops_vs_params", "roofline", "phases", "accuracy", "memory"]:
+        for ext in ("png", "svg"):
+            p = os.path.join(run, "figures", f"{fig}.{ext}")
+            check(os.path.exists(p) and os.path.getsize(p) > 1000, f"figures/{fig}.{ext} drawn")
+    md = open(os.path.join(run, "report.md")).read()
+    check("not drawn: the run has no Halide measurements" in md, "plain-vs-Halide figure says why it is missing")
+    check("data:image/png;base64," in open(os.path.join(run, "report.html")).read(), "report.html is self-contained")
+    check("AMD" in md or "Intel" in md or "cpu" in md.lower(), "report names the machine")
+
+    # The summary's sentences against an independent count.
+    expected = independent_winners(os.path.join(run, "results.csv"))
+    summary = open(os.path.join(run, "summary.txt")).read()
+    for (kernel, stride), counts in expected.items():
+        top, n = counts.most_common(1)[0]
+        total = sum(counts.values())
+        r, s = kernel.split("x")
+        pattern = rf"{r}×{s} stride {stride}: (\w+)[^.]*? won (\d+) of (\d+) problems"
+        m = re.search(pattern, summary)
+        check(m is not None, f"summary has a sentence for {kernel} stride {stride}")
+        if m:
+            check(int(m.group(2)) == n and int(m.group(3)) == total and counts[m.group(1)] == n,
+                  f"{kernel} stride {stride}: summary says {m.group(1)} won {m.group(2)} of {m.group(3)}, "
+                  f"recomputed {top} {n} of {total}")
+    ratios = re.search(r"faster on (\d+) of (\d+) problems", summary)
+    check(ratios is not None, "summary states the oneDNN comparison")
+    shutil.rmtree(tmp)
+    print(f"{len(failures)} failed" if failures else "report: all passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
