@@ -23,6 +23,7 @@ class ConvMethod {
   virtual std::string method() const = 0;  // direct, im2col, fft, winograd, reference
   virtual std::string impl() const { return "plain"; }
   virtual std::string variant() const { return ""; }
+  virtual std::string schedule() const { return ""; }  // Halide schedule (manual, mullapudi2016, ...)
 
   // Empty if this method computes the problem; otherwise why not ("stride 2: Winograd needs stride 1").
   virtual std::string not_applicable(const ConvProblem& p) const = 0;

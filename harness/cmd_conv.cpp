@@ -46,7 +46,8 @@ int cmd_methods(int argc, char** argv) {
   Args args(argc, argv, {}, {});
   if (!args.positionals().empty()) throw UsageError("methods takes no arguments");
   for (const MethodSpec& s : all_method_specs())
-    std::printf("%s %s %s\n", s.method.c_str(), s.impl.c_str(), s.variant.empty() ? "-" : s.variant.c_str());
+    std::printf("%s %s %s %s\n", s.method.c_str(), s.impl.c_str(), s.variant.empty() ? "-" : s.variant.c_str(),
+                s.schedule.empty() ? "-" : s.schedule.c_str());
   return 0;
 }
 
@@ -75,7 +76,7 @@ int cmd_conv(int argc, char** argv) {
   const int threads = int(args.get_int("threads", omp_get_num_procs(), 1, 1024));
   set_threads(threads);
   const uint64_t seed = uint64_t(args.get_int("seed", 1, 0, (1ll << 62)));
-  MethodSpec spec{args.get("method"), args.get("impl", "plain"), args.get("variant")};
+  MethodSpec spec{args.get("method"), args.get("impl", "plain"), args.get("variant"), args.get("schedule")};
   std::unique_ptr<ConvMethod> m = make_method(spec);
   if (std::string why = m->not_applicable(p); !why.empty()) {
     std::cerr << "convlab conv: " << p.descriptor() << " " << spec.method << ": not applicable: " << why << "\n";
@@ -93,10 +94,11 @@ int cmd_conv(int argc, char** argv) {
   m->execute(x.data(), y.data());
   const double exec_ms = t.lap();
 
-  std::printf("%s method=%s impl=%s variant=%s mode=%s threads=%d plan_ms=%.3f time_ms=%.3f gflops=%.2f "
+  std::printf("%s method=%s impl=%s variant=%s schedule=%s mode=%s threads=%d plan_ms=%.3f time_ms=%.3f gflops=%.2f "
               "workspace_bytes=%zu",
               p.descriptor().c_str(), spec.method.c_str(), m->impl().c_str(),
-              m->variant().empty() ? "-" : m->variant().c_str(), to_string(p.mode), threads, plan_ms, exec_ms,
+              m->variant().empty() ? "-" : m->variant().c_str(), m->schedule().empty() ? "-" : m->schedule().c_str(),
+              to_string(p.mode), threads, plan_ms, exec_ms,
               p.flops() / exec_ms / 1e6, m->workspace_bytes());
   int rc = 0;
   if (args.has("check")) {

@@ -215,7 +215,8 @@ int cmd_sweep(int argc, char** argv) {
       random_fill(d.b.data(), d.b.size(), s + 2);
     }
     ProblemData& d = data[item.problem_index];
-    const std::string label = item.spec.method + "/" + item.spec.impl + (item.spec.variant.empty() ? "" : "/" + item.spec.variant);
+    const std::string label = item.spec.method + "/" + item.spec.impl + (item.spec.variant.empty() ? "" : "/" + item.spec.variant) +
+                              (item.spec.schedule.empty() ? "" : "/" + item.spec.schedule);
     {
       const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
       const double eta = n ? el / double(n) * double(todo.size() - n) : 0;
@@ -224,7 +225,7 @@ int cmd_sweep(int argc, char** argv) {
     }
     Row row = problem_row(sp);
     row["method"] = item.spec.method, row["impl"] = item.spec.impl, row["variant"] = item.spec.variant;
-    row["schedule"] = item.schedule, row["threads"] = std::to_string(item.threads);
+    row["schedule"] = item.spec.schedule, row["threads"] = std::to_string(item.threads);
     try {
       set_threads(item.threads);
       std::unique_ptr<ConvMethod> m = make_method(item.spec);

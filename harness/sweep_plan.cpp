@@ -11,7 +11,7 @@ std::vector<WorkItem> plan_work(const std::vector<SweepProblem>& problems, const
   std::vector<WorkItem> items;
   for (size_t i = 0; i < problems.size(); ++i)
     for (int t : threads)
-      for (const MethodSpec& s : specs) items.push_back({i, t, s, ""});
+      for (const MethodSpec& s : specs) items.push_back({i, t, s});
   return items;
 }
 
@@ -33,7 +33,7 @@ Row problem_row(const SweepProblem& sp) {
 std::string item_key(const SweepProblem& sp, const WorkItem& w) {
   Row r = problem_row(sp);
   r["method"] = w.spec.method, r["impl"] = w.spec.impl, r["variant"] = w.spec.variant;
-  r["schedule"] = w.schedule, r["threads"] = std::to_string(w.threads);
+  r["schedule"] = w.spec.schedule, r["threads"] = std::to_string(w.threads);
   return row_key(r);
 }
 

@@ -14,8 +14,7 @@ namespace convlab {
 struct WorkItem {
   size_t problem_index = 0;  // into the problem list
   int threads = 1;
-  MethodSpec spec;
-  std::string schedule;  // Halide schedule, empty for others
+  MethodSpec spec;  // including the Halide schedule
 };
 
 std::vector<WorkItem> plan_work(const std::vector<SweepProblem>& problems, const std::vector<int>& threads,

@@ -26,7 +26,7 @@ inline std::vector<float> random_vector(size_t n, uint64_t seed) {
 }
 
 inline std::string spec_name(const MethodSpec& s) {
-  return s.method + "/" + s.impl + (s.variant.empty() ? "" : "/" + s.variant);
+  return s.method + "/" + s.impl + (s.variant.empty() ? "" : "/" + s.variant) + (s.schedule.empty() ? "" : "/" + s.schedule);
 }
 
 }  // namespace convlab::testing

@@ -43,11 +43,31 @@ inline ConvProblem random_problem(std::mt19937& rng) {
   }
 }
 
-// `count` problems from `seed`, plus the fixed corner cases every method must get right.
+// Layer-sized problems (channels 8-32, images 14-32, kernels 1-5, stride 1-2): the shapes autoscheduled
+// Halide pipelines are tiled for, so that every implementation meets many of them.
+inline ConvProblem random_layer(std::mt19937& rng) {
+  auto pick = [&](int lo, int hi) { return int64_t(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  static const int64_t chans[] = {8, 16, 24, 32};
+  ConvProblem p;
+  p.n = pick(1, 2);
+  p.c = chans[pick(0, 3)];
+  p.k = chans[pick(0, 3)];
+  p.h = pick(14, 32);
+  p.w = pick(0, 1) ? p.h : pick(14, 32);
+  p.r = p.s = 2 * pick(0, 2) + 1;
+  p.sh = p.sw = pick(0, 3) == 0 ? 2 : 1;
+  p.mode = pick(0, 1) ? ConvMode::Conv : ConvMode::Xcorr;
+  p.pad_mode = pick(0, 2) == 0 ? PadMode::Valid : (pick(0, 3) == 0 ? PadMode::Full : PadMode::Same);
+  p.resolve_padding();
+  return p;
+}
+
+// `count` problems from `seed`, 60 layer-sized ones, and the fixed corner cases every method must get right.
 inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<ConvProblem> v;
   for (int i = 0; i < count; ++i) v.push_back(random_problem(rng));
+  for (int i = 0; i < 60; ++i) v.push_back(random_layer(rng));
   ConvProblem one;  // 1x1x1x1
   v.push_back(one);
   ConvProblem pw;  // pointwise: im2col's no-copy path

@@ -11,14 +11,15 @@ bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 specs=$("$convlab" methods) || bad "convlab methods"
 [ -n "$specs" ] || bad "convlab methods lists nothing"
-while read -r m impl variant; do
+while read -r m impl variant schedule; do
   [ "$variant" = "-" ] && variant=""
+  [ "$schedule" = "-" ] && schedule=""
   for pad in valid same full 1,2,0,3; do
     for mode in xcorr conv; do
       out=$("$convlab" conv mb2ic3ih11iw9oc5kh3kw2sh2 --method "$m" --impl "$impl" ${variant:+--variant "$variant"} \
-            --padding "$pad" --mode "$mode" --check --threads 2 2>&1)
+            ${schedule:+--schedule "$schedule"} --padding "$pad" --mode "$mode" --check --threads 2 2>&1)
       rc=$?
-      if [ $rc -eq 0 ] && grep -q PASSED <<<"$out"; then ok "$m $impl $variant $pad $mode"
+      if [ $rc -eq 0 ] && grep -q PASSED <<<"$out"; then ok "$m $impl $variant $schedule $pad $mode"
       elif [ $rc -eq 3 ] && grep -q "not applicable" <<<"$out"; then ok "$m $impl $variant $pad $mode: $out"
       else bad "$m $impl $variant $pad $mode: rc=$rc $out"; fi
     done

@@ -11,7 +11,7 @@ ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 grid=(--kernel 1,3 --channels 4 --size 9 --stride 1,2 --threads 1 --repetitions 2 --no-report)
 fast=(--min-time 0.001)
-keys() { tail -n +2 "$1" | awk -F, '{print $1"|"$19"|"$20"|"$21"|"$23"|"$24}' | sed 's/|onednn|jit[^|]*|/|onednn|/' | sort; }
+keys() { tail -n +2 "$1" | awk -F, '{print $1"|"$19"|"$20"|"$21"|"$22"|"$23"|"$24}' | sed 's/|onednn|jit[^|]*|/|onednn|/' | sort; }
 
 "$convlab" sweep "${grid[@]}" "${fast[@]}" --out "$tmp/full" >"$tmp/full.out" 2>"$tmp/full.err" || bad "full sweep exited $?"
 for f in results.csv run.json winners.csv benchmark.json; do

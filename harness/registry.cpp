@@ -1,6 +1,7 @@
 #include "registry.h"
 
 #include "direct/sliding_window.h"
+#include "halide_conv.h"
 #include "fft/fft_conv.h"
 #include "im2col/im2col_gemm.h"
 #include "peer/onednn_conv.h"
@@ -29,8 +30,9 @@ std::vector<MethodSpec> all_method_specs() {
       v.push_back({m, "onednn", "auto"});
       continue;
     }
-    for (const char* impl : {"plain"})
-      for (const std::string& var : default_variants(m, impl)) v.push_back({m, impl, var});
+    for (const std::string& var : default_variants(m, "plain")) v.push_back({m, "plain", var, ""});
+    for (const std::string& sched : halide_schedules(m))
+      for (const std::string& var : default_variants(m, "halide")) v.push_back({m, "halide", var, sched});
   }
   return v;
 }
@@ -49,8 +51,10 @@ std::unique_ptr<ConvMethod> make_method(const MethodSpec& spec) {
       throw ProblemError("variant: onednn chooses its own kernel (variant auto), not '" + spec.variant + "'");
     return std::make_unique<OneDnnConv>();
   }
+  if (spec.impl == "halide") return make_halide_method(spec.method, spec.variant, spec.schedule);
   if (spec.impl != "plain")
-    throw ProblemError("impl: '" + spec.impl + "' is not available for method " + spec.method + " (have: plain)");
+    throw ProblemError("impl: '" + spec.impl + "' is not one of plain, halide, onednn");
+  if (!spec.schedule.empty()) throw ProblemError("schedule: only Halide implementations have schedules");
   std::unique_ptr<ConvMethod> m;
   if (spec.method == "reference") m = std::make_unique<ReferenceConv>();
   else if (spec.method == "direct") m = std::make_unique<SlidingWindowConv>();
