@@ -16,7 +16,8 @@ const std::vector<std::string>& method_names() {
   return names;
 }
 
-std::vector<std::string> default_variants(const std::string& method, const std::string&) {
+std::vector<std::string> default_variants(const std::string& method, const std::string& impl) {
+  if (method == "fft" && impl == "halide") return {"tile8", "tile16", "tile32"};  // whole-image is FFTW's
   if (method == "fft") return {"whole", "tile8", "tile16", "tile32"};
   if (method == "winograd") return {"F2", "F4", "F6"};
   return {""};

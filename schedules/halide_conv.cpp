@@ -4,17 +4,32 @@
 #include <HalideRuntime.h>
 #include <omp.h>
 
+#include <cmath>
 #include <map>
+#include <mutex>
 
 #include "buffer.h"
+#include "fft/fft_conv.h"
+#include "fft/fft_transform.h"
+#include "kernel_layout.h"
+#include "phase_timer.h"
+#include "tiled/tiled_conv.h"
+#include "winograd/winograd_conv.h"
+#include "winograd/winograd_transform.h"
+
+// The AOT pipelines: halide_<method>_<schedule>.h, made by schedules/CMakeLists.txt.
 #include "halide_direct_li2018.h"
 #include "halide_direct_manual.h"
 #include "halide_direct_mullapudi2016.h"
+#include "halide_fft_li2018.h"
+#include "halide_fft_manual.h"
+#include "halide_fft_mullapudi2016.h"
 #include "halide_im2col_li2018.h"
 #include "halide_im2col_manual.h"
 #include "halide_im2col_mullapudi2016.h"
-#include "kernel_layout.h"
-#include "phase_timer.h"
+#include "halide_winograd_li2018.h"
+#include "halide_winograd_manual.h"
+#include "halide_winograd_mullapudi2016.h"
 
 namespace convlab {
 
@@ -22,21 +37,27 @@ namespace {
 
 using HBuf = Halide::Runtime::Buffer<float>;
 
-// Direct and im2col pipelines share one signature: the layer's tensors and its scalar parameters.
-using LayerFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int,
-                        halide_buffer_t*);
+// Direct and im2col share one signature: the layer's tensors and its scalar parameters.
+using LayerFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int, halide_buffer_t*);
+using WinogradFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*,
+                           halide_buffer_t*, halide_buffer_t*, int, int, halide_buffer_t*);
+using FftFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*,
+                      halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int, halide_buffer_t*);
 
-const std::map<std::string, std::map<std::string, LayerFn>>& layer_pipelines() {
-  static const std::map<std::string, std::map<std::string, LayerFn>> t = {
-      {"direct",
-       {{"manual", halide_direct_manual}, {"mullapudi2016", halide_direct_mullapudi2016},
-        {"li2018", halide_direct_li2018}}},
-      {"im2col",
-       {{"manual", halide_im2col_manual}, {"mullapudi2016", halide_im2col_mullapudi2016},
-        {"li2018", halide_im2col_li2018}}},
+template <typename Fn>
+using Table = std::map<std::string, Fn>;  // schedule -> pipeline
+
+const std::map<std::string, Table<LayerFn>>& layer_pipelines() {
+  static const std::map<std::string, Table<LayerFn>> t = {
+      {"direct", {{"manual", halide_direct_manual}, {"mullapudi2016", halide_direct_mullapudi2016}, {"li2018", halide_direct_li2018}}},
+      {"im2col", {{"manual", halide_im2col_manual}, {"mullapudi2016", halide_im2col_mullapudi2016}, {"li2018", halide_im2col_li2018}}},
   };
   return t;
 }
+const Table<WinogradFn> winograd_pipelines = {
+    {"manual", halide_winograd_manual}, {"mullapudi2016", halide_winograd_mullapudi2016}, {"li2018", halide_winograd_li2018}};
+const Table<FftFn> fft_pipelines = {
+    {"manual", halide_fft_manual}, {"mullapudi2016", halide_fft_mullapudi2016}, {"li2018", halide_fft_li2018}};
 
 // Halide's default error handler aborts the process; a failing pipeline must instead become one line
 // (convlab conv) or an "error" row (convlab sweep). The message of the last error, per thread.
@@ -48,9 +69,11 @@ extern "C" void convlab_halide_error(void*, const char* msg) {
 
 // Halide keeps its own thread pool: size it like every other pool of the run.
 void sync_halide_threads() {
+  static std::mutex mu;
   static int current = -1;
-  const int want = omp_get_max_threads();
+  std::lock_guard<std::mutex> lock(mu);
   if (current < 0) halide_set_error_handler(convlab_halide_error);
+  const int want = omp_get_max_threads();
   if (want != current) {
     halide_set_num_threads(want);
     current = want;
@@ -62,31 +85,60 @@ HBuf view4(const float* data, int64_t n, int64_t c, int64_t h, int64_t w) {
   return HBuf(const_cast<float*>(data), int(w), int(h), int(c), int(n));
 }
 
-class HalideLayerConv : public ConvMethod {
+// What every Halide implementation shares: impl and schedule names, the thread pool, errors, and the
+// answer to "does this schedule fit this shape?".
+class HalideMethod : public ConvMethod {
  public:
-  HalideLayerConv(std::string method, std::string schedule, LayerFn fn)
-      : method_(std::move(method)), schedule_(std::move(schedule)), fn_(fn) {}
+  HalideMethod(std::string method, std::string schedule) : method_(std::move(method)), schedule_(std::move(schedule)) {}
   std::string method() const override { return method_; }
   std::string impl() const override { return "halide"; }
   std::string schedule() const override { return schedule_; }
+  PhaseTimes phases() const override { return phases_; }
+
   // Autoscheduled pipelines split loops with the shapes of their estimates in mind (tails shifted inwards)
-  // and fault on outputs smaller than their tiles. Halide checks that only while computing, so the pipeline
-  // is run once on zeros of this shape and the answer kept per shape. The manual schedule guards its tails.
+  // and fault on outputs smaller than their tiles. Halide checks that only while computing, so the
+  // pipeline runs once on zeros of this shape and the answer is kept per shape. Manual schedules guard
+  // their tails.
   std::string not_applicable(const ConvProblem& p) const override {
+    if (std::string why = method_not_applicable(p); !why.empty()) return why;
     if (schedule_ == "manual") return "";
+    static std::mutex mu;
     static std::map<std::string, std::string> verdicts;
-    const std::string key = method_ + "/" + schedule_ + "/" + p.descriptor();
-    if (auto it = verdicts.find(key); it != verdicts.end()) return it->second;
-    sync_halide_threads();
+    const std::string key = method_ + "/" + variant() + "/" + schedule_ + "/" + p.descriptor();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (auto it = verdicts.find(key); it != verdicts.end()) return it->second;
+    }
+    std::unique_ptr<ConvMethod> probe = clone();
     Buffer<float> x(size_t(p.input_elems())), w(size_t(p.weight_elems())), b(size_t(p.k)), y(size_t(p.output_elems()));
     x.zero(), w.zero(), b.zero();
-    HBuf in = view4(x.data(), p.n, p.c, p.h, p.w), wt = view4(w.data(), p.k, p.c, p.r, p.s);
-    HBuf hb(b.data(), int(p.k)), out = view4(y.data(), p.n, p.k, p.oh(), p.ow());
     std::string why;
-    if (fn_(in, wt, hb, int(p.sw), int(p.sh), int(p.dw), int(p.dh), int(p.pl), int(p.pt), out) != 0)
+    try {
+      probe->plan(p);
+      probe->set_weights(w.data(), b.data());
+      probe->execute(x.data(), y.data());
+    } catch (const std::runtime_error&) {
       why = "the " + schedule_ + " schedule does not fit this shape: " + last_halide_error;
+    }
+    std::lock_guard<std::mutex> lock(mu);
     return verdicts[key] = why;
   }
+
+ protected:
+  virtual std::string method_not_applicable(const ConvProblem&) const { return ""; }
+  virtual std::unique_ptr<ConvMethod> clone() const = 0;
+  void run(int rc) const {
+    if (rc != 0) throw std::runtime_error("Halide pipeline " + method_ + "/" + schedule_ + " failed: " + last_halide_error);
+  }
+
+  std::string method_, schedule_;
+  ConvProblem p_;
+  PhaseTimes phases_;
+};
+
+class HalideLayerConv : public HalideMethod {
+ public:
+  HalideLayerConv(std::string method, std::string schedule, LayerFn fn) : HalideMethod(std::move(method), std::move(schedule)), fn_(fn) {}
   void plan(const ConvProblem& p) override {
     p_ = p;
     w_.resize(size_t(p.weight_elems()));
@@ -105,13 +157,9 @@ class HalideLayerConv : public ConvMethod {
   void execute(const float* input, float* output) override {
     sync_halide_threads();
     PhaseTimer t;
-    HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w);
-    HBuf wt = view4(w_.data(), p_.k, p_.c, p_.r, p_.s);
-    HBuf b(bias_.data(), int(p_.k));
-    HBuf out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
-    const int rc = fn_(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh), int(p_.pl), int(p_.pt), out);
-    if (rc != 0)
-      throw std::runtime_error("Halide pipeline " + method_ + "/" + schedule_ + " failed (" + std::to_string(rc) + "): " + last_halide_error);
+    HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w), wt = view4(w_.data(), p_.k, p_.c, p_.r, p_.s);
+    HBuf b(bias_.data(), int(p_.k)), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
+    run(fn_(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh), int(p_.pl), int(p_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
   size_t workspace_bytes() const override {
@@ -121,35 +169,150 @@ class HalideLayerConv : public ConvMethod {
     return b;
   }
   double actual_flops() const override { return p_.flops(); }
-  PhaseTimes phases() const override { return phases_; }
+
+ protected:
+  std::unique_ptr<ConvMethod> clone() const override { return std::make_unique<HalideLayerConv>(method_, schedule_, fn_); }
 
  private:
-  std::string method_, schedule_;
   LayerFn fn_;
-  ConvProblem p_;
   Buffer<float> w_, bias_;
-  PhaseTimes phases_;
+};
+
+// Winograd and FFT: the plain method of the same variant answers applicability and tolerance and provides
+// the weight transform, so both implementations share their matrices.
+class HalideTiledConv : public HalideMethod {
+ public:
+  HalideTiledConv(std::string method, std::string variant, std::string schedule)
+      : HalideMethod(std::move(method), std::move(schedule)), variant_(std::move(variant)) {
+    if (method_ == "winograd") wino_ = std::make_unique<WinogradConv>(variant_);
+    else fft_ = std::make_unique<FftConv>(variant_);
+  }
+  std::string variant() const override { return variant_; }
+  double tolerance(const ConvProblem& p) const override { return plain().tolerance(p); }
+  std::string remark(const ConvProblem& p) const override { return plain().remark(p); }
+
+  void plan(const ConvProblem& p) override {
+    p_ = p;
+    if (wino_) {
+      auto t = std::make_unique<WinogradTransform>(wino_->output_tile(), wino_->output_tile(), int(p.r), int(p.s));
+      mats_ = {t->bt_cols(), t->bt_rows(), t->at_cols(), t->at_rows()};
+      t_ = std::move(t);
+    } else {
+      const int T = fft_->transform_size(p).first;
+      t_ = std::make_unique<FftTransform>(T, T, int(p.eff_r()), int(p.eff_s()));
+      mats_ = dft_matrices(T);
+    }
+    vals_ = t_->complex ? 2 : 1;
+    k4_ = (p.k + 3) / 4 * 4;  // the pipelines' product blocks round up to 4 filters: zero weights past K
+    U_.resize(size_t(t_->positions * vals_ * p.c * k4_));
+    bias_.resize(size_t(p.k));
+  }
+  void set_weights(const float* w, const float* bias) override {
+    PhaseTimer t;
+    U_.zero();
+    transform_weights(p_, *t_, w, U_.data(), size_t(t_->positions * vals_), size_t(vals_));
+    for (int64_t k = 0; k < p_.k; ++k) bias_[size_t(k)] = (bias && p_.bias) ? bias[k] : 0.0f;
+    weight_ms_ = t.ms();
+  }
+  void execute(const float* input, float* output) override {
+    sync_halide_threads();
+    PhaseTimer t;
+    HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
+    HBuf b(bias_.data(), int(p_.k));
+    const int C = int(p_.c), K = int(k4_);
+    if (wino_) {
+      const int aw = t_->in_w, ah = t_->in_h, mw = t_->out_w, mh = t_->out_h;
+      HBuf U(U_.data(), aw, ah, C, K);
+      HBuf btw(mats_[0].data(), aw, aw), bth(mats_[1].data(), ah, ah), atw(mats_[2].data(), aw, mw), ath(mats_[3].data(), ah, mh);
+      run(winograd_pipelines.at(schedule_)(in, U, btw, bth, atw, ath, b, int(p_.pl), int(p_.pt), out));
+    } else {
+      const int T = t_->in_w, nu = T / 2 + 1;
+      HBuf U(U_.data(), 2, nu, T, C, K);
+      HBuf fx(mats_[0].data(), T, nu, 2), fy(mats_[1].data(), T, T, 2), iy(mats_[2].data(), T, T, 2), ix(mats_[3].data(), nu, T, 2);
+      run(fft_pipelines.at(schedule_)(in, U, fx, fy, iy, ix, b, t_->out_w, t_->out_h, int(p_.sw), int(p_.sh), int(p_.pl),
+                                      int(p_.pt), out));
+    }
+    phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
+  }
+  size_t workspace_bytes() const override {
+    // Transformed weights and, inside the pipeline, the transformed input and the products.
+    const size_t tiles = size_t(p_.n) * size_t((p_.oh() * p_.sh + t_->out_h - 1) / t_->out_h) *
+                         size_t((p_.ow() * p_.sw + t_->out_w - 1) / t_->out_w);
+    return U_.bytes() + bias_.bytes() + sizeof(float) * size_t(t_->positions * vals_) * tiles * size_t(p_.c + p_.k);
+  }
+  double actual_flops() const override {
+    // Dense DFT/transform matrices: per tile and channel, two passes of small matrix products.
+    const double tiles = double(p_.n) * std::ceil(double(p_.oh() * p_.sh) / t_->out_h) * std::ceil(double(p_.ow() * p_.sw) / t_->out_w);
+    const double in_tr = 2.0 * t_->in_h * t_->in_w * (t_->in_h + t_->in_w) * vals_;
+    return tiles * (double(p_.c) * in_tr + (vals_ == 2 ? 8.0 : 2.0) * t_->positions * double(p_.c) * double(p_.k) +
+                    double(p_.k) * in_tr);
+  }
+
+ protected:
+  std::string method_not_applicable(const ConvProblem& p) const override {
+    if (fft_ && variant_ == "whole") return "Halide FFT multiplies DFT matrices per tile: whole-image transforms are FFTW's (impl plain)";
+    return plain().not_applicable(p);
+  }
+  std::unique_ptr<ConvMethod> clone() const override { return std::make_unique<HalideTiledConv>(method_, variant_, schedule_); }
+
+ private:
+  const ConvMethod& plain() const { return wino_ ? static_cast<const ConvMethod&>(*wino_) : *fft_; }
+
+  // Fx [i, u, re/im], Fy [j, v, re/im], Iy [v, j, re/im], Ix [u, i, re/im] (see fft_generator.cpp), in double.
+  static std::vector<std::vector<float>> dft_matrices(int T) {
+    const int nu = T / 2 + 1;
+    const double two_pi = 2.0 * M_PI;
+    std::vector<float> fx(size_t(T * nu * 2)), fy(size_t(T * T * 2)), iy(size_t(T * T * 2)), ix(size_t(nu * T * 2));
+    for (int u = 0; u < nu; ++u)
+      for (int i = 0; i < T; ++i) {
+        const double ang = two_pi * double((int64_t(u) * i) % T) / T;
+        fx[size_t(i + T * u)] = float(std::cos(ang)), fx[size_t(i + T * u + T * nu)] = float(-std::sin(ang));
+        const double cu = (u == 0 || 2 * u == T) ? 1.0 : 2.0;  // Hermitian symmetry: bins counted twice
+        ix[size_t(u + nu * i)] = float(cu * std::cos(ang)), ix[size_t(u + nu * i + nu * T)] = float(cu * std::sin(ang));
+      }
+    for (int v = 0; v < T; ++v)
+      for (int j = 0; j < T; ++j) {
+        const double ang = two_pi * double((int64_t(v) * j) % T) / T;
+        fy[size_t(j + T * v)] = float(std::cos(ang)), fy[size_t(j + T * v + T * T)] = float(-std::sin(ang));
+        iy[size_t(v + T * j)] = float(std::cos(ang)), iy[size_t(v + T * j + T * T)] = float(std::sin(ang));
+      }
+    return {fx, fy, iy, ix};
+  }
+
+  std::string variant_;
+  std::unique_ptr<WinogradConv> wino_;
+  std::unique_ptr<FftConv> fft_;
+  std::unique_ptr<TileTransform> t_;
+  std::vector<std::vector<float>> mats_;
+  int vals_ = 1;
+  int64_t k4_ = 0;
+  Buffer<float> U_, bias_;
 };
 
 }  // namespace
 
 std::vector<std::string> halide_schedules(const std::string& method) {
   std::vector<std::string> out;
-  auto it = layer_pipelines().find(method);
-  if (it != layer_pipelines().end())
+  if (auto it = layer_pipelines().find(method); it != layer_pipelines().end())
     for (const auto& [name, fn] : it->second) out.push_back(name);
+  if (method == "winograd")
+    for (const auto& [name, fn] : winograd_pipelines) out.push_back(name);
+  if (method == "fft")
+    for (const auto& [name, fn] : fft_pipelines) out.push_back(name);
   return out;
 }
 
 std::unique_ptr<ConvMethod> make_halide_method(const std::string& method, const std::string& variant,
                                                const std::string& schedule) {
-  auto it = layer_pipelines().find(method);
-  if (it == layer_pipelines().end()) throw ProblemError("impl: method " + method + " has no Halide pipeline");
+  const std::vector<std::string> built = halide_schedules(method);
+  if (built.empty()) throw ProblemError("impl: method " + method + " has no Halide pipeline");
   const std::string s = schedule.empty() ? "manual" : schedule;
-  auto f = it->second.find(s);
-  if (f == it->second.end()) throw ProblemError("schedule: '" + s + "' is not built for halide " + method + " (manual, mullapudi2016, li2018)");
+  if (std::find(built.begin(), built.end(), s) == built.end())
+    throw ProblemError("schedule: '" + s + "' is not built for halide " + method + " (manual, mullapudi2016, li2018)");
+  if (method == "winograd" || method == "fft")
+    return std::make_unique<HalideTiledConv>(method, variant.empty() ? (method == "fft" ? "tile16" : "F4") : variant, s);
   if (!variant.empty()) throw ProblemError("variant: halide " + method + " has no variant '" + variant + "'");
-  return std::make_unique<HalideLayerConv>(method, s, f->second);
+  return std::make_unique<HalideLayerConv>(method, s, layer_pipelines().at(method).at(s));
 }
 
 }  // namespace convlab

@@ -62,12 +62,12 @@ inline ConvProblem random_layer(std::mt19937& rng) {
   return p;
 }
 
-// `count` problems from `seed`, 60 layer-sized ones, and the fixed corner cases every method must get right.
+// `count` problems from `seed`, 90 layer-sized ones, and the fixed corner cases every method must get right.
 inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<ConvProblem> v;
   for (int i = 0; i < count; ++i) v.push_back(random_problem(rng));
-  for (int i = 0; i < 60; ++i) v.push_back(random_layer(rng));
+  for (int i = 0; i < 90; ++i) v.push_back(random_layer(rng));
   ConvProblem one;  // 1x1x1x1
   v.push_back(one);
   ConvProblem pw;  // pointwise: im2col's no-copy path

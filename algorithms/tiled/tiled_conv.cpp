@@ -30,14 +30,12 @@ void TiledConv::plan(const ConvProblem& p) {
   phases_.clear();
 }
 
-void TiledConv::set_weights(const float* w, const float* bias) {
-  PhaseTimer t;
-  const ConvProblem& p = p_;
+void transform_weights(const ConvProblem& p, const TileTransform& t, const float* w, float* out, size_t kc_stride,
+                       size_t pos_stride) {
   const int kh = int(p.eff_r()), kw = int(p.eff_s());
-  const size_t stride = size_t(p.k * p.c * vals_);
 #pragma omp parallel
   {
-    float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
+    Buffer<float> scratch(t.scratch_floats());
     std::vector<float> g(size_t(kh * kw));
 #pragma omp for collapse(2) schedule(static)
     for (int64_t k = 0; k < p.k; ++k)
@@ -45,9 +43,15 @@ void TiledConv::set_weights(const float* w, const float* bias) {
         std::fill(g.begin(), g.end(), 0.0f);  // dilation: taps between the kernel's own stay zero
         for (int64_t y = 0; y < p.r; ++y)
           for (int64_t x = 0; x < p.s; ++x) g[size_t(y * p.dh * kw + x * p.dw)] = xcorr_weight(p, w, k, c, y, x);
-        t_->kernel(g.data(), kh, kw, U_.data() + (k * p.c + c) * vals_, stride, scratch);
+        t.kernel(g.data(), kh, kw, out + size_t(k * p.c + c) * kc_stride, pos_stride, scratch.data());
       }
   }
+}
+
+void TiledConv::set_weights(const float* w, const float* bias) {
+  PhaseTimer t;
+  const ConvProblem& p = p_;
+  transform_weights(p, *t_, w, U_.data(), size_t(vals_), size_t(p.k * p.c * vals_));
   for (int64_t k = 0; k < p.k; ++k) bias_[size_t(k)] = (bias && p.bias) ? bias[k] : 0.0f;
   weight_ms_ = t.ms();
 }

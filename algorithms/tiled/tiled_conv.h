@@ -17,6 +17,11 @@
 
 namespace convlab {
 
+// Transforms every (filter, channel) kernel of `w` (KCRS; flipped for true convolution, dilated) with `t`:
+// the values of (k, c) start at out + (k * C + c) * kc_stride, position p at + p * pos_stride.
+void transform_weights(const ConvProblem& p, const TileTransform& t, const float* w, float* out, size_t kc_stride,
+                       size_t pos_stride);
+
 class TiledConv : public ConvMethod {
  public:
   void plan(const ConvProblem& p) override;

@@ -18,6 +18,7 @@ class WinogradConv : public TiledConv {
   std::string variant() const override { return variant_; }
   std::string not_applicable(const ConvProblem& p) const override;
   double tolerance(const ConvProblem& p) const override;
+  int output_tile() const { return m_; }  // m of F(m x m, r x s)
 
  protected:
   std::unique_ptr<TileTransform> make_transform(const ConvProblem& p) override;

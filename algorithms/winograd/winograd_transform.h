@@ -20,6 +20,13 @@ class WinogradTransform : public TileTransform {
   double input_flops() const override;
   double output_flops() const override;
 
+  // The float matrices, row-major (B^T: alpha x alpha, A^T: m x alpha), for pipelines that take them as
+  // inputs (the Halide generator): one source of truth for the transforms.
+  const std::vector<float>& bt_rows() const { return bth_; }
+  const std::vector<float>& bt_cols() const { return btw_; }
+  const std::vector<float>& at_rows() const { return ath_; }
+  const std::vector<float>& at_cols() const { return atw_; }
+
  private:
   WinogradMatrices h_, w_;               // row and column transforms
   std::vector<float> bth_, btw_, ath_, atw_;  // float copies: B^T (alpha x alpha), A^T (m x alpha)
