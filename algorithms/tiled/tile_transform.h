@@ -4,9 +4,12 @@
 //
 // A transform maps an in_h x in_w input tile to `positions` values (real, or complex = 2 floats), the
 // kernel to the same positions, and `positions` products back to an out_h x out_w output tile of the
-// stride-1 cross-correlation. Values of position p are read/written at base[p * stride] (complex: base[p *
-// stride] and base[p * stride + 1]), so the driver chooses the layout. Methods may be called concurrently
-// with distinct scratch buffers of scratch_floats() floats (64-byte aligned).
+// stride-1 cross-correlation. Tiles travel kLanes at a time, one per SIMD lane (Zlateski et al.: the
+// transforms are memory-bound, so each position's values must leave as one contiguous vector): element e
+// of lane l sits at tiles[e * kLanes + l], and position p of lane l at base[p * stride + l * vals] (vals =
+// 1 real, 2 complex: re, im). The kernel goes one at a time, position p at base[p * stride] (+1 for im).
+// Methods may be called concurrently with distinct scratch buffers of scratch_floats() floats (64-byte
+// aligned).
 #pragma once
 
 #include <cstddef>
@@ -15,6 +18,7 @@ namespace convlab {
 
 class TileTransform {
  public:
+  static constexpr int kLanes = 8;  // one AVX register of floats
   virtual ~TileTransform() = default;
   int in_h = 0, in_w = 0;    // input tile
   int out_h = 0, out_w = 0;  // output tile (in_h - kernel_h + 1)
@@ -22,13 +26,14 @@ class TileTransform {
   bool complex = false;      // positions hold complex values
 
   virtual size_t scratch_floats() const = 0;
-  virtual void input(const float* tile, float* out, size_t stride, float* scratch) const = 0;
+  // `lanes` (1..kLanes) of the batch hold real tiles; a transform may skip the others or compute them.
+  virtual void input(const float* tiles, float* out, size_t stride, int lanes, float* scratch) const = 0;
   // Kernel (kh x kw, cross-correlation orientation, already dilated), scaled so output() needs no extra
   // normalization. Done once per weight set, in double where it helps accuracy.
   virtual void kernel(const float* g, int kh, int kw, float* out, size_t stride, float* scratch) const = 0;
-  virtual void output(const float* in, size_t stride, float* tile, float* scratch) const = 0;
+  virtual void output(const float* in, size_t stride, float* tiles, int lanes, float* scratch) const = 0;
 
-  // Floating-point operations each call really performs (for the actual-arithmetic column).
+  // Floating-point operations per tile that input() and output() really perform (actual-arithmetic column).
   virtual double input_flops() const = 0;
   virtual double output_flops() const = 0;
 };

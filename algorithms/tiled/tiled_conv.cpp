@@ -19,13 +19,16 @@ void TiledConv::plan(const ConvProblem& p) {
   tiles_h_ = (oh1_ + t_->out_h - 1) / t_->out_h;
   tiles_w_ = (ow1_ + t_->out_w - 1) / t_->out_w;
   tiles_ = p.n * tiles_h_ * tiles_w_;
+  constexpr int L = TileTransform::kLanes;
   const size_t P = size_t(t_->positions);
   U_.resize(P * size_t(p.k * p.c * vals_));
   V_.resize(P * size_t(p.c * tiles_ * vals_));
   M_.resize(P * size_t(p.k * tiles_ * vals_));
   bias_.resize(size_t(p.k));
-  // Per thread: the transform's scratch plus one gathered tile, rounded to whole cache lines.
-  scratch_per_thread_ = (t_->scratch_floats() + size_t(t_->in_h * t_->in_w) + 15) / 16 * 16;
+  // Per thread: the transform's scratch, one batch of gathered tiles, and the staging of a partial batch
+  // (all positions x kLanes values), each rounded to whole cache lines.
+  auto lines = [](size_t floats) { return (floats + 15) / 16 * 16; };
+  scratch_per_thread_ = lines(t_->scratch_floats()) + lines(size_t(t_->in_h * t_->in_w) * L) + lines(P * L * vals_);
   scratch_.resize(scratch_per_thread_ * size_t(omp_get_max_threads()));
   phases_.clear();
 }
@@ -56,38 +59,73 @@ void TiledConv::set_weights(const float* w, const float* bias) {
   weight_ms_ = t.ms();
 }
 
+// A batch of lanes [t0, t0 + lanes) of a P-position row: a full batch is read/written in place, a partial
+// one through the staging area, so V and M hold exactly tiles_ columns (no work on missing tiles in GEMM).
+struct LaneStage {
+  float* stage;  // [P][kLanes * vals]
+  size_t P;
+  int vals;
+  void to_row(float* row, size_t stride, int lanes) const {  // staging -> V
+    for (size_t p = 0; p < P; ++p)
+      std::copy(stage + p * TileTransform::kLanes * vals, stage + p * TileTransform::kLanes * vals + lanes * vals, row + p * stride);
+  }
+  void from_row(const float* row, size_t stride, int lanes) const {  // M -> staging, missing lanes zero
+    for (size_t p = 0; p < P; ++p) {
+      float* dst = stage + p * TileTransform::kLanes * vals;
+      std::copy(row + p * stride, row + p * stride + lanes * vals, dst);
+      std::fill(dst + lanes * vals, dst + TileTransform::kLanes * vals, 0.0f);
+    }
+  }
+};
+
 void TiledConv::input_transform(const float* input) {
   const ConvProblem& p = p_;
+  constexpr int L = TileTransform::kLanes;
   const int ih = t_->in_h, iw = t_->in_w;
   const size_t stride = size_t(p.c * tiles_ * vals_);
+  const int64_t per_image = tiles_h_ * tiles_w_;
 #pragma omp parallel
   {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
-    float* tile = scratch + t_->scratch_floats();
-#pragma omp for collapse(3) schedule(static)
-    for (int64_t n = 0; n < p.n; ++n)
-      for (int64_t c = 0; c < p.c; ++c)
-        for (int64_t ty = 0; ty < tiles_h_; ++ty) {
+    float* tiles = scratch + (t_->scratch_floats() + 15) / 16 * 16;  // [ih * iw][L]
+    const LaneStage stage{tiles + (size_t(ih * iw) * L + 15) / 16 * 16, size_t(t_->positions), vals_};
+#pragma omp for collapse(2) schedule(static)
+    for (int64_t c = 0; c < p.c; ++c)
+      for (int64_t t0 = 0; t0 < tiles_; t0 += L) {
+        const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
+        for (int l = 0; l < L; ++l) {
+          const int64_t t = t0 + l;
+          if (l >= lanes) {  // lanes past the last tile: zeros
+            for (int e = 0; e < ih * iw; ++e) tiles[e * L + l] = 0.0f;
+            continue;
+          }
+          const int64_t n = t / per_image, ty = t % per_image / tiles_w_, tx = t % tiles_w_;
           const float* plane = input + (n * p.c + c) * p.h * p.w;
-          for (int64_t tx = 0; tx < tiles_w_; ++tx) {
-            // Tile origin in input coordinates (padding makes it negative at the top/left border).
-            const int64_t y0 = ty * t_->out_h - p.pt, x0 = tx * t_->out_w - p.pl;
+          // Tile origin in input coordinates (padding makes it negative at the top/left border).
+          const int64_t y0 = ty * t_->out_h - p.pt, x0 = tx * t_->out_w - p.pl;
+          if (y0 >= 0 && y0 + ih <= p.h && x0 >= 0 && x0 + iw <= p.w) {  // interior: whole rows, no checks
             for (int i = 0; i < ih; ++i) {
-              const int64_t y = y0 + i;
-              float* row = tile + i * iw;
-              if (y < 0 || y >= p.h) {
-                std::fill(row, row + iw, 0.0f);
-                continue;
-              }
-              for (int j = 0; j < iw; ++j) {
-                const int64_t x = x0 + j;
-                row[j] = (x >= 0 && x < p.w) ? plane[y * p.w + x] : 0.0f;
-              }
+              const float* src = plane + (y0 + i) * p.w + x0;
+              for (int j = 0; j < iw; ++j) tiles[(i * iw + j) * L + l] = src[j];
             }
-            const int64_t t = (n * tiles_h_ + ty) * tiles_w_ + tx;
-            t_->input(tile, V_.data() + (c * tiles_ + t) * vals_, stride, scratch);
+            continue;
+          }
+          for (int i = 0; i < ih; ++i) {
+            const int64_t y = y0 + i;
+            for (int j = 0; j < iw; ++j) {
+              const int64_t x = x0 + j;
+              tiles[(i * iw + j) * L + l] = (y >= 0 && y < p.h && x >= 0 && x < p.w) ? plane[y * p.w + x] : 0.0f;
+            }
           }
         }
+        float* row = V_.data() + (c * tiles_ + t0) * vals_;
+        if (lanes == L) {
+          t_->input(tiles, row, stride, L, scratch);
+        } else {
+          t_->input(tiles, stage.stage, size_t(L * vals_), lanes, scratch);
+          stage.to_row(row, stride, lanes);
+        }
+      }
   }
 }
 
@@ -112,34 +150,52 @@ void TiledConv::multiply() {
 
 void TiledConv::output_transform(float* output) {
   const ConvProblem& p = p_;
+  constexpr int L = TileTransform::kLanes;
   const int64_t OH = p.oh(), OW = p.ow();
   const int oh = t_->out_h, ow = t_->out_w;
   const size_t stride = size_t(p.k * tiles_ * vals_);
+  const int64_t per_image = tiles_h_ * tiles_w_;
 #pragma omp parallel
   {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
-    float* tile = scratch + t_->scratch_floats();
-#pragma omp for collapse(3) schedule(static)
-    for (int64_t n = 0; n < p.n; ++n)
-      for (int64_t k = 0; k < p.k; ++k)
-        for (int64_t ty = 0; ty < tiles_h_; ++ty) {
+    float* tiles = scratch + (t_->scratch_floats() + 15) / 16 * 16;  // [oh * ow][L]
+    const LaneStage stage{tiles + (size_t(t_->in_h * t_->in_w) * L + 15) / 16 * 16, size_t(t_->positions), vals_};
+#pragma omp for collapse(2) schedule(static)
+    for (int64_t k = 0; k < p.k; ++k)
+      for (int64_t t0 = 0; t0 < tiles_; t0 += L) {
+        const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
+        const float* row = M_.data() + (k * tiles_ + t0) * vals_;
+        if (lanes == L) {
+          t_->output(row, stride, tiles, L, scratch);
+        } else {
+          stage.from_row(row, stride, lanes);
+          t_->output(stage.stage, size_t(L * vals_), tiles, lanes, scratch);
+        }
+        const float b = bias_[size_t(k)];
+        for (int l = 0; l < lanes; ++l) {
+          const int64_t t = t0 + l;
+          const int64_t n = t / per_image, ty = t % per_image / tiles_w_, tx = t % tiles_w_;
           float* plane = output + (n * p.k + k) * OH * OW;
-          const float b = bias_[size_t(k)];
-          for (int64_t tx = 0; tx < tiles_w_; ++tx) {
-            const int64_t t = (n * tiles_h_ + ty) * tiles_w_ + tx;
-            t_->output(M_.data() + (k * tiles_ + t) * vals_, stride, tile, scratch);
-            for (int i = 0; i < oh; ++i) {
-              const int64_t y1 = ty * oh + i;  // row of the stride-1 output
-              if (y1 >= oh1_ || y1 % p.sh != 0) continue;
-              const int64_t y = y1 / p.sh;
-              for (int j = 0; j < ow; ++j) {
-                const int64_t x1 = tx * ow + j;
-                if (x1 >= ow1_ || x1 % p.sw != 0) continue;
-                plane[y * OW + x1 / p.sw] = tile[i * ow + j] + b;
-              }
+          if (p.sh == 1 && p.sw == 1) {  // stride 1: output tile rows land contiguously, crop at the edges
+            const int64_t nx = std::min<int64_t>(ow, OW - tx * ow);
+            for (int i = 0; i < oh && ty * oh + i < OH; ++i) {
+              float* dst = plane + (ty * oh + i) * OW + tx * ow;
+              for (int64_t j = 0; j < nx; ++j) dst[j] = tiles[(i * ow + j) * L + l] + b;
+            }
+            continue;
+          }
+          for (int i = 0; i < oh; ++i) {
+            const int64_t y1 = ty * oh + i;  // row of the stride-1 output
+            if (y1 >= oh1_ || y1 % p.sh != 0) continue;
+            const int64_t y = y1 / p.sh;
+            for (int j = 0; j < ow; ++j) {
+              const int64_t x1 = tx * ow + j;
+              if (x1 >= ow1_ || x1 % p.sw != 0) continue;
+              plane[y * OW + x1 / p.sw] = tiles[(i * ow + j) * L + l] + b;
             }
           }
         }
+      }
   }
 }
 
