@@ -29,10 +29,22 @@ int64_t trailing_pad(int64_t in, int64_t eff, int64_t stride, int64_t lead, int6
 
 }  // namespace
 
+static ConvProblem parse_inner_product(const std::string& text);
+static void scan_entries(const std::string& text, size_t start, std::map<std::string, int64_t>& v, std::string& name);
+static ConvProblem conv_from_entries(const std::string& text, std::map<std::string, int64_t>& v, const std::string& name);
+
 ConvProblem parse_descriptor(const std::string& text) {
+  if (text.rfind("ip:", 0) == 0) return parse_inner_product(text);
   std::map<std::string, int64_t> v;
   std::string name;
-  size_t i = 0;
+  scan_entries(text, 0, v, name);
+  if (v.empty()) throw ProblemError("descriptor '" + text + "': empty");
+  return conv_from_entries(text, v, name);
+}
+
+// Reads `entry value` pairs from `start` on into v, and the name after 'n'.
+static void scan_entries(const std::string& text, size_t start, std::map<std::string, int64_t>& v, std::string& name) {
+  size_t i = start;
   while (i < text.size()) {
     if (text[i] == '_') {
       ++i;
@@ -56,7 +68,9 @@ ConvProblem parse_descriptor(const std::string& text) {
     if (v.count(key)) fail(text, start, "entry '" + key + "' is given twice");
     v[key] = std::stoll(text.substr(digits, i - digits));
   }
-  if (v.empty()) throw ProblemError("descriptor '" + text + "': empty");
+}
+
+static ConvProblem conv_from_entries(const std::string& text, std::map<std::string, int64_t>& v, const std::string& name) {
   auto has = [&](const char* k) { return v.count(k) > 0; };
   for (const char* req : {"ic", "ih", "oc", "kh"})
     if (!has(req)) throw ProblemError("descriptor '" + text + "': entry '" + req + "' is missing");
@@ -107,7 +121,45 @@ ConvProblem parse_descriptor(const std::string& text) {
   return p;
 }
 
+static ConvProblem parse_inner_product(const std::string& text) {
+  std::map<std::string, int64_t> v;
+  std::string name;
+  scan_entries(text, 3, v, name);
+  if (v.empty()) throw ProblemError("descriptor '" + text + "': empty");
+  for (const auto& [key, value] : v)
+    if (key != "mb" && key != "ic" && key != "ih" && key != "iw" && key != "oc" && key != "id" && key != "g")
+      throw ProblemError("descriptor '" + text + "': entry '" + key + "' has no meaning for an inner product");
+  for (const char* req : {"ic", "oc"})
+    if (!v.count(req)) throw ProblemError("descriptor '" + text + "': entry '" + req + "' is missing");
+  if (v.count("g") && v["g"] != 1) throw ProblemError("descriptor '" + text + "': g must be 1 for an inner product");
+  if (v.count("id") && v["id"] != 1) throw ProblemError("descriptor '" + text + "': id: 3-D inner products are not supported");
+  ConvProblem p;
+  p.name = name;
+  p.inner_product = true;
+  p.n = v.count("mb") ? v["mb"] : 2;
+  p.c = v["ic"];
+  p.k = v["oc"];
+  p.h = v.count("ih") ? v["ih"] : 1;
+  p.w = v.count("iw") ? v["iw"] : p.h;
+  p.r = p.h, p.s = p.w;  // the kernel covers the whole input: one output pixel per filter
+  p.pad_mode = PadMode::Explicit;
+  return p;
+}
+
 std::string format_descriptor(const ConvProblem& p) {
+  const bool fc_shape = p.r == p.h && p.s == p.w && p.pt == 0 && p.pb == 0 && p.pl == 0 && p.pr == 0 &&
+                        p.dh == 1 && p.dw == 1;
+  if (p.inner_product && fc_shape) {
+    std::ostringstream os;
+    os << "ip:";
+    if (p.n != 2) os << "mb" << p.n;
+    os << "ic" << p.c;
+    if (p.h != 1 || p.w != 1) os << "ih" << p.h;
+    if (p.w != p.h) os << "iw" << p.w;
+    os << "oc" << p.k;
+    if (!p.name.empty()) os << "n" << p.name;
+    return os.str();
+  }
   const bool widths = p.w != p.h || p.s != p.r || p.sw != p.sh || p.pl != p.pt || p.dw != p.dh ||
                       p.ow() != p.oh();
   std::ostringstream os;

@@ -10,6 +10,10 @@
 
 namespace convlab {
 
+// A fully connected (inner-product) layer is written "ip:" + benchdnn's ip descriptor, e.g. ip:mb8ic4096oc1000
+// or ip:mb1ic512ih7iw7oc1000 (an FC over a feature map; ih/iw default to 1, iw copies ih): it parses to the
+// convolution whose kernel covers the whole input, and prints back in that form.
+//
 // Parses a descriptor into an explicit-padding problem. Throws ProblemError with one line that names the
 // entry and the reason. The problem is not yet validated (callers may still change padding and mode).
 ConvProblem parse_descriptor(const std::string& text);

@@ -33,6 +33,7 @@ struct ConvProblem {
   bool bias = true;
   ConvMode mode = ConvMode::Xcorr;
   std::string name;  // layer name, optional
+  bool inner_product = false;  // written as a benchdnn inner-product descriptor (ip:mb8ic4096oc1000)
 
   // Extent of the dilated kernel.
   int64_t eff_r() const { return (r - 1) * dh + 1; }

@@ -15,6 +15,7 @@
 #include "benchmark_timing.h"
 #include "cli.h"
 #include "commands.h"
+#include "fc/fully_connected.h"
 #include "random_fill.h"
 #include "ref/conv_reference.h"
 #include "report.h"
@@ -102,9 +103,15 @@ std::vector<SweepProblem> gather_problems(const Args& a) {
   return out;
 }
 
-std::vector<MethodSpec> select_specs(const Args& a) {
-  const std::vector<std::string> methods = a.has("methods") ? split(a.get("methods"), ',')
-                                                            : std::vector<std::string>{"direct", "im2col", "fft", "winograd"};
+// The fully connected method applies only to FC-shaped problems: by default it runs when some are swept.
+std::vector<MethodSpec> select_specs(const Args& a, const std::vector<SweepProblem>& problems) {
+  std::vector<std::string> defaults{"direct", "im2col", "fft", "winograd"};
+  for (const SweepProblem& sp : problems)
+    if (is_fully_connected(sp.p)) {
+      defaults.push_back("fc");
+      break;
+    }
+  const std::vector<std::string> methods = a.has("methods") ? split(a.get("methods"), ',') : defaults;
   const std::vector<std::string> impls = a.has("impls") ? split(a.get("impls"), ',')
                                                         : std::vector<std::string>{"plain", "halide", "onednn"};
   std::set<std::string> known_methods(method_names().begin(), method_names().end()), known_impls;
@@ -113,7 +120,7 @@ std::vector<MethodSpec> select_specs(const Args& a) {
   known_impls.insert("halide");  // accepted even where no Halide method is built
   for (const auto& m : methods)
     if (!known_methods.count(m) || m == "reference")
-      throw UsageError("--methods: unknown method '" + m + "' (have: direct, im2col, fft, winograd)");
+      throw UsageError("--methods: unknown method '" + m + "' (have: direct, im2col, fft, winograd, fc)");
   for (const auto& i : impls)
     if (!known_impls.count(i)) throw UsageError("--impls: unknown impl '" + i + "' (have: plain, halide, onednn)");
   std::vector<MethodSpec> out;
@@ -137,7 +144,7 @@ int cmd_sweep(int argc, char** argv) {
   Args a(argc, argv, kValued, kFlags, "--benchmark_");
   if (!a.positionals().empty()) throw UsageError("sweep: unexpected argument '" + a.positionals()[0] + "'");
   const std::vector<SweepProblem> problems = gather_problems(a);
-  const std::vector<MethodSpec> specs = select_specs(a);
+  const std::vector<MethodSpec> specs = select_specs(a, problems);
   std::vector<int> threads;
   for (int64_t t : parse_int_list("threads", a.get("threads", std::to_string(omp_get_num_procs()))))
     threads.push_back(int(t));

@@ -2,6 +2,7 @@
 
 #include "direct/sliding_window.h"
 #include "halide_conv.h"
+#include "fc/fully_connected.h"
 #include "fft/fft_conv.h"
 #include "im2col/im2col_gemm.h"
 #include "peer/onednn_conv.h"
@@ -12,7 +13,7 @@
 namespace convlab {
 
 const std::vector<std::string>& method_names() {
-  static const std::vector<std::string> names = {"reference", "direct", "im2col", "fft", "winograd", "onednn"};
+  static const std::vector<std::string> names = {"reference", "direct", "im2col", "fft", "winograd", "fc", "onednn"};
   return names;
 }
 
@@ -60,6 +61,7 @@ std::unique_ptr<ConvMethod> make_method(const MethodSpec& spec) {
   if (spec.method == "reference") m = std::make_unique<ReferenceConv>();
   else if (spec.method == "direct") m = std::make_unique<SlidingWindowConv>();
   else if (spec.method == "im2col") m = std::make_unique<Im2colGemmConv>();
+  else if (spec.method == "fc") m = std::make_unique<FullyConnected>();
   else if (spec.method == "fft") return std::make_unique<FftConv>(spec.variant.empty() ? "tile16" : spec.variant);
   else if (spec.method == "winograd") return std::make_unique<WinogradConv>(spec.variant.empty() ? "F4" : spec.variant);
   else throw ProblemError("method: '" + spec.method + "' is not one of " + join(method_names()));

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <regex>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -80,6 +80,30 @@ void write_run_json(const std::string& path, const RunInfo& info) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error(path + ": cannot write");
 }
 
+namespace {
+
+// The text after `"key": ` at or after `from`; empty if absent.
+size_t value_at(const std::string& s, const std::string& key, size_t from = 0) {
+  const size_t k = s.find("\"" + key + "\": ", from);
+  return k == std::string::npos ? std::string::npos : k + key.size() + 4;
+}
+
+std::string string_field(const std::string& s, const std::string& path, const std::string& key, size_t from = 0) {
+  const size_t v = value_at(s, key, from);
+  if (v == std::string::npos || v >= s.size() || s[v] != '"') throw std::runtime_error(path + ": no \"" + key + "\" field");
+  const size_t end = s.find('"', v + 1);
+  if (end == std::string::npos) throw std::runtime_error(path + ": \"" + key + "\" is not terminated");
+  return s.substr(v + 1, end - v - 1);
+}
+
+double number_field(const std::string& s, const std::string& path, const std::string& key, size_t from) {
+  const size_t v = value_at(s, key, from);
+  if (v == std::string::npos) throw std::runtime_error(path + ": no \"" + key + "\" field");
+  return std::strtod(s.c_str() + v, nullptr);
+}
+
+}  // namespace
+
 RunInfo read_run_json(const std::string& path) {
   std::ifstream f(path);
   if (!f) throw std::runtime_error(path + ": cannot open");
@@ -87,24 +111,18 @@ RunInfo read_run_json(const std::string& path) {
   ss << f.rdbuf();
   const std::string s = ss.str();
   RunInfo info;
-  std::smatch m;
-  auto field = [&](const char* name) {
-    std::regex re(std::string("\"") + name + "\": \"([^\"]*)\"");
-    if (!std::regex_search(s, m, re)) throw std::runtime_error(path + ": no \"" + name + "\" field");
-    return m[1].str();
-  };
-  info.grid_key = field("grid_key");
-  info.shard = field("shard");
-  info.started = field("started");
-  info.command_line = field("command_line");
-  std::regex mre("\\{\"cpu\": \"([^\"]*)\", \"logical_cpus\": ([0-9]+), \"threads\": ([0-9]+), \"peak_gflops\": ([0-9.e+]+), \"bandwidth_gbs\": ([0-9.e+]+)\\}");
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), mre); it != std::sregex_iterator(); ++it) {
+  info.grid_key = string_field(s, path, "grid_key");
+  info.shard = string_field(s, path, "shard");
+  info.started = string_field(s, path, "started");
+  info.command_line = string_field(s, path, "command_line");
+  // Machine entries, as write_run_json writes them: {"cpu": ..., "logical_cpus": ..., ...}.
+  for (size_t at = s.find("{\"cpu\": "); at != std::string::npos; at = s.find("{\"cpu\": ", at + 1)) {
     MachineInfo mi;
-    mi.cpu_model = (*it)[1];
-    mi.logical_cpus = std::stoi((*it)[2]);
-    mi.threads = std::stoi((*it)[3]);
-    mi.peak_gflops = std::stod((*it)[4]);
-    mi.bandwidth_gbs = std::stod((*it)[5]);
+    mi.cpu_model = string_field(s, path, "cpu", at);
+    mi.logical_cpus = int(number_field(s, path, "logical_cpus", at));
+    mi.threads = int(number_field(s, path, "threads", at));
+    mi.peak_gflops = number_field(s, path, "peak_gflops", at);
+    mi.bandwidth_gbs = number_field(s, path, "bandwidth_gbs", at);
     info.machine.push_back(mi);
   }
   return info;

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "buffer.h"
+#include "fc/fully_connected.h"
 #include "fft/fft_conv.h"
 #include "fft/fft_transform.h"
 #include "kernel_layout.h"
@@ -18,6 +19,7 @@
 #include "winograd/winograd_transform.h"
 
 // The AOT pipelines: halide_<method>_<schedule>.h, made by schedules/CMakeLists.txt.
+#include "halide_fc_manual.h"
 #include "halide_direct_li2018.h"
 #include "halide_direct_manual.h"
 #include "halide_direct_mullapudi2016.h"
@@ -289,6 +291,49 @@ class HalideTiledConv : public HalideMethod {
   Buffer<float> U_, bias_;
 };
 
+// The fully connected layer: the FC-shaped convolutions (fc/fully_connected.h), W passed transposed.
+// The pipeline's filter blocks round up to 32: weights and bias are padded with zeros to whole blocks.
+class HalideFc : public HalideMethod {
+ public:
+  HalideFc() : HalideMethod("fc", "manual") {}
+  void plan(const ConvProblem& p) override {
+    p_ = p;
+    k32_ = (p.k + 31) / 32 * 32;
+    wt_.resize(size_t(p.c * p.r * p.s * k32_));
+    bias_.resize(size_t(k32_));
+  }
+  void set_weights(const float* w, const float* bias) override {
+    PhaseTimer t;
+    wt_.zero();
+    bias_.zero();
+    for (int64_t k = 0; k < p_.k; ++k) {
+      for (int64_t c = 0; c < p_.c; ++c)
+        for (int64_t y = 0; y < p_.r; ++y)
+          for (int64_t x = 0; x < p_.s; ++x) wt_[size_t(((c * p_.r + y) * p_.s + x) * k32_ + k)] = xcorr_weight(p_, w, k, c, y, x);
+      bias_[size_t(k)] = (bias && p_.bias) ? bias[k] : 0.0f;
+    }
+    weight_ms_ = t.ms();
+  }
+  void execute(const float* input, float* output) override {
+    sync_halide_threads();
+    PhaseTimer t;
+    const int F = int(p_.c * p_.h * p_.w), K = int(p_.k), N = int(p_.n);
+    HBuf in(const_cast<float*>(input), F, N), wt(wt_.data(), int(k32_), F), b(bias_.data(), int(k32_)), out(output, K, N);
+    run(halide_fc_manual(in, wt, b, out));
+    phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
+  }
+  size_t workspace_bytes() const override { return wt_.bytes() + bias_.bytes(); }
+  double actual_flops() const override { return p_.flops(); }
+
+ protected:
+  std::string method_not_applicable(const ConvProblem& p) const override { return FullyConnected().not_applicable(p); }
+  std::unique_ptr<ConvMethod> clone() const override { return std::make_unique<HalideFc>(); }
+
+ private:
+  int64_t k32_ = 0;
+  Buffer<float> wt_, bias_;
+};
+
 }  // namespace
 
 std::vector<std::string> halide_schedules(const std::string& method) {
@@ -299,6 +344,7 @@ std::vector<std::string> halide_schedules(const std::string& method) {
     for (const auto& [name, fn] : winograd_pipelines) out.push_back(name);
   if (method == "fft")
     for (const auto& [name, fn] : fft_pipelines) out.push_back(name);
+  if (method == "fc") out.push_back("manual");
   return out;
 }
 
@@ -308,7 +354,11 @@ std::unique_ptr<ConvMethod> make_halide_method(const std::string& method, const 
   if (built.empty()) throw ProblemError("impl: method " + method + " has no Halide pipeline");
   const std::string s = schedule.empty() ? "manual" : schedule;
   if (std::find(built.begin(), built.end(), s) == built.end())
-    throw ProblemError("schedule: '" + s + "' is not built for halide " + method + " (manual, mullapudi2016, li2018)");
+    throw ProblemError("schedule: '" + s + "' is not built for halide " + method);
+  if (method == "fc") {
+    if (!variant.empty()) throw ProblemError("variant: halide fc has no variant '" + variant + "'");
+    return std::make_unique<HalideFc>();
+  }
   if (method == "winograd" || method == "fft")
     return std::make_unique<HalideTiledConv>(method, variant.empty() ? (method == "fft" ? "tile16" : "F4") : variant, s);
   if (!variant.empty()) throw ProblemError("variant: halide " + method + " has no variant '" + variant + "'");

@@ -62,12 +62,29 @@ inline ConvProblem random_layer(std::mt19937& rng) {
   return p;
 }
 
-// `count` problems from `seed`, 90 layer-sized ones, and the fixed corner cases every method must get right.
+// Fully connected layers: the kernel covers the whole input (method "fc" applies to nothing else).
+inline ConvProblem random_fc(std::mt19937& rng) {
+  auto pick = [&](int lo, int hi) { return int64_t(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  ConvProblem p;
+  p.n = pick(1, 3);
+  p.c = pick(1, 40);
+  p.h = pick(1, 5);
+  p.w = pick(0, 1) ? p.h : pick(1, 5);
+  p.r = p.h, p.s = p.w;
+  p.k = pick(1, 70);
+  p.mode = pick(0, 1) ? ConvMode::Conv : ConvMode::Xcorr;
+  p.bias = pick(0, 3) != 0;
+  return p;
+}
+
+// `count` problems from `seed`, 90 layer-sized ones, 25 fully connected ones, and the fixed corner cases
+// every method must get right.
 inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<ConvProblem> v;
   for (int i = 0; i < count; ++i) v.push_back(random_problem(rng));
   for (int i = 0; i < 90; ++i) v.push_back(random_layer(rng));
+  for (int i = 0; i < 25; ++i) v.push_back(random_fc(rng));
   ConvProblem one;  // 1x1x1x1
   v.push_back(one);
   ConvProblem pw;  // pointwise: im2col's no-copy path

@@ -1,6 +1,5 @@
 #include "fft_conv.h"
 
-#include <regex>
 
 #include "../problem.h"
 #include "fft_transform.h"
@@ -8,12 +7,12 @@
 namespace convlab {
 
 FftConv::FftConv(const std::string& variant) : variant_(variant) {
-  std::smatch mt;
-  static const std::regex re("tile([0-9]{1,3})");
   if (variant == "whole") return;
-  if (!std::regex_match(variant, mt, re) || std::stoi(mt[1]) < 2)
+  const std::string digits = variant.rfind("tile", 0) == 0 ? variant.substr(4) : "";
+  if (digits.empty() || digits.size() > 3 || digits.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(digits) < 2)
     throw ProblemError("variant: fft variant '" + variant + "' is not whole or tile<T> (e.g. tile16)");
-  tile_ = std::stoi(mt[1]);
+  tile_ = std::stoi(digits);
 }
 
 std::string FftConv::not_applicable(const ConvProblem& p) const {

@@ -1,20 +1,28 @@
 #include "winograd_conv.h"
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 
 #include "../problem.h"
 #include "winograd_transform.h"
 
 namespace convlab {
 
+// A 1-2 digit positive number at s[i...], advancing i; -1 if there is none.
+static int small_number(const std::string& s, size_t& i) {
+  size_t j = i;
+  while (j < s.size() && j - i < 3 && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+  if (j == i || j - i > 2) return -1;
+  const int v = std::stoi(s.substr(i, j - i));
+  i = j;
+  return v >= 1 ? v : -1;
+}
+
 WinogradConv::WinogradConv(const std::string& variant) : variant_(variant) {
-  std::smatch mt;
-  static const std::regex re("F([0-9]{1,2})(?:x([0-9]{1,2}))?");
-  if (!std::regex_match(variant, mt, re) || std::stoi(mt[1]) < 1 || (mt[2].matched && std::stoi(mt[2]) < 1))
-    throw ProblemError("variant: winograd variant '" + variant + "' is not F<m> or F<m>x<r> (e.g. F4x3)");
-  m_ = std::stoi(mt[1]);
-  r_ = mt[2].matched ? std::stoi(mt[2]) : 0;
+  size_t i = 1;
+  const bool ok = variant.size() > 1 && variant[0] == 'F' && (m_ = small_number(variant, i)) > 0 &&
+                  (i == variant.size() || (variant[i] == 'x' && (r_ = small_number(variant, ++i)) > 0 && i == variant.size()));
+  if (!ok) throw ProblemError("variant: winograd variant '" + variant + "' is not F<m> or F<m>x<r> (e.g. F4x3)");
 }
 
 std::string WinogradConv::not_applicable(const ConvProblem& p) const {

@@ -25,7 +25,7 @@ class WinogradConv : public TiledConv {
 
  private:
   std::string variant_;
-  int m_ = 0, r_ = 0;  // r_ = 0: any kernel
+  int m_ = 0, r_ = 0;  // r_ = 0: any kernel (set while parsing the variant)
 };
 
 }  // namespace convlab

@@ -18,7 +18,7 @@ for f in results.csv run.json winners.csv benchmark.json; do
   [ -s "$tmp/full/$f" ] && ok "full sweep wrote $f" || bad "full sweep did not write $f"
 done
 rows=$(($(wc -l <"$tmp/full/results.csv") - 1))
-specs=$("$convlab" methods | grep -vc '^reference ')
+specs=$("$convlab" methods | grep -vc '^reference \|^fc ')  # fc runs only where problems are FC-shaped
 [ "$rows" -eq $((4 * specs)) ] && ok "$rows rows (4 problems x $specs methods)" || bad "expected $((4 * specs)) rows, got $rows"
 grep -q '"peak_gflops"' "$tmp/full/run.json" && ok "run.json has the measured peak" || bad "run.json lacks peak"
 grep -q "^tests:$rows " "$tmp/full.out" && ok "tally line" || bad "no tally line"

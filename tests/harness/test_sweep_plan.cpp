@@ -44,7 +44,8 @@ TEST_CASE("grid expansion is the cross product minus impossible shapes", "[sweep
 }
 
 TEST_CASE("presets load, with layer names and counts; unknown ones are refused", "[sweep]") {
-  for (const char* name : {"resnet50", "vgg16", "alexnet", "googlenet", "mobilenet_v1", "mobilenet_v2", "largekernels"}) {
+  for (const char* name : {"resnet50", "vgg16", "alexnet", "googlenet", "mobilenet_v1", "mobilenet_v2", "largekernels",
+                           "fc_layers"}) {
     INFO(name);
     auto v = load_preset(name);
     CHECK(v.size() >= 5);

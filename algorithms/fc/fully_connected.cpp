@@ -1,0 +1,50 @@
+#include "fully_connected.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+
+#include "../kernel_layout.h"
+#include "../phase_timer.h"
+
+namespace convlab {
+
+bool is_fully_connected(const ConvProblem& p) {
+  return p.r == p.h && p.s == p.w && p.pt == 0 && p.pb == 0 && p.pl == 0 && p.pr == 0 && p.dh == 1 && p.dw == 1;
+}
+
+std::string FullyConnected::not_applicable(const ConvProblem& p) const {
+  if (!is_fully_connected(p))
+    return "not a fully connected layer: the kernel must cover the whole unpadded, undilated input";
+  return "";
+}
+
+void FullyConnected::plan(const ConvProblem& p) {
+  p_ = p;
+  w_.resize(size_t(p.weight_elems()));
+  bias_.resize(size_t(p.k));
+  phases_.clear();
+}
+
+void FullyConnected::set_weights(const float* w, const float* bias) {
+  PhaseTimer t;
+  const ConvProblem& p = p_;
+  for (int64_t k = 0; k < p.k; ++k) {
+    for (int64_t c = 0; c < p.c; ++c)
+      for (int64_t y = 0; y < p.r; ++y)
+        for (int64_t x = 0; x < p.s; ++x) w_[size_t(((k * p.c + c) * p.r + y) * p.s + x)] = xcorr_weight(p, w, k, c, y, x);
+    bias_[size_t(k)] = (bias && p.bias) ? bias[k] : 0.0f;
+  }
+  weight_ms_ = t.ms();
+}
+
+void FullyConnected::execute(const float* input, float* output) {
+  const ConvProblem& p = p_;
+  const int N = int(p.n), K = int(p.k), F = int(p.c * p.h * p.w);
+  PhaseTimer t;
+  for (int n = 0; n < N; ++n) std::copy(bias_.data(), bias_.data() + K, output + size_t(n) * K);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, K, F, 1.0f, input, F, w_.data(), F, 1.0f, output, K);
+  phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
+}
+
+}  // namespace convlab
