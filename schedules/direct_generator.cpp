@@ -26,7 +26,7 @@ class DirectConv : public Generator<DirectConv> {
 
     // THE SCHEDULE
     if (auto_schedule) {
-      set_estimates();
+      convlab_halide::set_layer_estimates(*this);
     } else {
       schedule_register_blocked();
     }
@@ -52,16 +52,6 @@ class DirectConv : public Generator<DirectConv> {
         .unroll(ki);
     conv.compute_at(output, xo).vectorize(x, V).unroll(x).unroll(k);
     conv.update().reorder(x, k, rd.x, rd.y, rd.z).vectorize(x, V).unroll(x).unroll(k);
-  }
-
-  void set_estimates() {
-    using namespace convlab_halide;
-    input.set_estimates({{0, kEstW + 2}, {0, kEstH + 2}, {0, kEstC}, {0, 1}});
-    weights.set_estimates({{0, kEstS}, {0, kEstR}, {0, kEstC}, {0, kEstK}});
-    bias.set_estimates({{0, kEstK}});
-    stride_x.set_estimate(1), stride_y.set_estimate(1), dil_x.set_estimate(1), dil_y.set_estimate(1);
-    pad_left.set_estimate(1), pad_top.set_estimate(1);
-    output.set_estimates({{0, kEstW}, {0, kEstH}, {0, kEstK}, {0, 1}});
   }
 };
 

@@ -148,12 +148,8 @@ class HalideLayerConv : public HalideMethod {
   }
   void set_weights(const float* w, const float* bias) override {
     PhaseTimer t;
-    for (int64_t k = 0; k < p_.k; ++k) {
-      for (int64_t c = 0; c < p_.c; ++c)
-        for (int64_t y = 0; y < p_.r; ++y)
-          for (int64_t x = 0; x < p_.s; ++x) w_[size_t(((k * p_.c + c) * p_.r + y) * p_.s + x)] = xcorr_weight(p_, w, k, c, y, x);
-      bias_[size_t(k)] = (bias && p_.bias) ? bias[k] : 0.0f;
-    }
+    xcorr_weights(p_, w, w_.data());
+    bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
   void execute(const float* input, float* output) override {
@@ -213,7 +209,7 @@ class HalideTiledConv : public HalideMethod {
     PhaseTimer t;
     U_.zero();
     transform_weights(p_, *t_, w, U_.data(), size_t(t_->positions * vals_), size_t(vals_));
-    for (int64_t k = 0; k < p_.k; ++k) bias_[size_t(k)] = (bias && p_.bias) ? bias[k] : 0.0f;
+    bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
   void execute(const float* input, float* output) override {
@@ -306,12 +302,12 @@ class HalideFc : public HalideMethod {
     PhaseTimer t;
     wt_.zero();
     bias_.zero();
-    for (int64_t k = 0; k < p_.k; ++k) {
-      for (int64_t c = 0; c < p_.c; ++c)
-        for (int64_t y = 0; y < p_.r; ++y)
-          for (int64_t x = 0; x < p_.s; ++x) wt_[size_t(((c * p_.r + y) * p_.s + x) * k32_ + k)] = xcorr_weight(p_, w, k, c, y, x);
-      bias_[size_t(k)] = (bias && p_.bias) ? bias[k] : 0.0f;
-    }
+    const int64_t F = p_.c * p_.r * p_.s;
+    std::vector<float> w_kf(size_t(p_.k * F));
+    xcorr_weights(p_, w, w_kf.data());
+    for (int64_t k = 0; k < p_.k; ++k)
+      for (int64_t f = 0; f < F; ++f) wt_[size_t(f * k32_ + k)] = w_kf[size_t(k * F + f)];  // transposed
+    bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
   void execute(const float* input, float* output) override {

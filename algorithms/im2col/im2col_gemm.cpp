@@ -21,13 +21,8 @@ void Im2colGemmConv::plan(const ConvProblem& p) {
 
 void Im2colGemmConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
-  const ConvProblem& p = p_;
-  for (int64_t k = 0; k < p.k; ++k) {
-    for (int64_t c = 0; c < p.c; ++c)
-      for (int64_t y = 0; y < p.r; ++y)
-        for (int64_t x = 0; x < p.s; ++x) w_[size_t(((k * p.c + c) * p.r + y) * p.s + x)] = xcorr_weight(p, w, k, c, y, x);
-    bias_[size_t(k)] = (bias && p.bias) ? bias[k] : 0.0f;
-  }
+  xcorr_weights(p_, w, w_.data());
+  bias_or_zero(p_, bias, bias_.data());
   weight_ms_ = t.ms();
 }
 

@@ -62,16 +62,10 @@ void OneDnnConv::set_weights(const float* w, const float* bias) {
   State& s = *s_;
   const ConvProblem& p = p_;
   std::vector<float> flipped(size_t(p.weight_elems()));
-  for (int64_t k = 0; k < p.k; ++k)
-    for (int64_t c = 0; c < p.c; ++c)
-      for (int64_t y = 0; y < p.r; ++y)
-        for (int64_t x = 0; x < p.s; ++x) flipped[size_t(((k * p.c + c) * p.r + y) * p.s + x)] = xcorr_weight(p, w, k, c, y, x);
+  xcorr_weights(p, w, flipped.data());
   dnnl::memory user(s.user_wei, s.eng, flipped.data());
   dnnl::reorder(user, s.wei).execute(s.strm, user, s.wei);
-  if (p.bias) {
-    float* b = static_cast<float*>(s.bias.get_data_handle());
-    for (int64_t k = 0; k < p.k; ++k) b[k] = bias ? bias[k] : 0.0f;
-  }
+  if (p.bias) bias_or_zero(p, bias, static_cast<float*>(s.bias.get_data_handle()));
   s.strm.wait();
   weight_ms_ = t.ms();
 }

@@ -55,7 +55,7 @@ void TiledConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
   const ConvProblem& p = p_;
   transform_weights(p, *t_, w, U_.data(), size_t(vals_), size_t(p.k * p.c * vals_));
-  for (int64_t k = 0; k < p.k; ++k) bias_[size_t(k)] = (bias && p.bias) ? bias[k] : 0.0f;
+  bias_or_zero(p, bias, bias_.data());
   weight_ms_ = t.ms();
 }
 
