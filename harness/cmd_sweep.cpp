@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -30,7 +31,7 @@ namespace {
 
 const std::set<std::string> kValued = {"kernel", "stride", "padding", "channels", "in-channels", "out-channels",
                                        "size", "batch", "mode", "preset", "problems", "methods", "impls",
-                                       "threads", "repetitions", "min-time", "out", "shard", "seed"};
+                                       "threads", "repetitions", "min-time", "out", "shard", "seed", "schedules"};
 const std::set<std::string> kFlags = {"resume", "no-report", "quick"};
 
 std::string fmt(double v, const char* f = "%.6g") {
@@ -128,6 +129,18 @@ std::vector<MethodSpec> select_specs(const Args& a, const std::vector<SweepProbl
     const bool impl_ok = std::find(impls.begin(), impls.end(), s.impl) != impls.end();
     const bool method_ok = s.method == "onednn" || std::find(methods.begin(), methods.end(), s.method) != methods.end();
     if (impl_ok && method_ok) out.push_back(s);
+  }
+  // Halide schedules: all by default; the quick default grid keeps the hand-written ones (5 minutes).
+  const bool quick = problems.size() && problems[0].source == "grid" && !a.has("kernel") && !a.has("size");
+  if (a.has("schedules") || quick) {
+    const std::vector<std::string> keep = split(a.get("schedules", "manual"), ',');
+    for (const auto& s : keep)
+      if (s != "manual" && s != "mullapudi2016" && s != "li2018")
+        throw UsageError("--schedules: unknown schedule '" + s + "' (have: manual, mullapudi2016, li2018)");
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const MethodSpec& s) {
+                return s.impl == "halide" && std::find(keep.begin(), keep.end(), s.schedule) == keep.end();
+              }),
+              out.end());
   }
   if (out.empty()) throw UsageError("no method/impl combination selected");
   return out;
