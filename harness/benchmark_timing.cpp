@@ -47,13 +47,13 @@ class BenchmarkSession::Collector : public benchmark::BenchmarkReporter {
 };
 
 BenchmarkSession::BenchmarkSession(const std::vector<std::string>& passthrough, const std::string& json_path) {
-  std::vector<std::string> args = {"convlab"};
-  args.insert(args.end(), passthrough.begin(), passthrough.end());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  int argc = int(argv.size());
-  benchmark::Initialize(&argc, argv.data());
-  if (argc > 1) throw std::runtime_error(std::string("unknown Google Benchmark flag ") + argv[1]);
+  args_ = {"convlab"};
+  args_.insert(args_.end(), passthrough.begin(), passthrough.end());
+  for (std::string& a : args_) argv_.push_back(a.data());
+  argv_.push_back(nullptr);
+  int argc = int(args_.size());
+  benchmark::Initialize(&argc, argv_.data());
+  if (argc > 1) throw std::runtime_error(std::string("unknown Google Benchmark flag ") + argv_[1]);
   if (!json_path.empty()) {
     json_file_.open(json_path);
     if (!json_file_) throw std::runtime_error(json_path + ": cannot write");

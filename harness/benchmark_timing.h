@@ -41,6 +41,9 @@ class BenchmarkSession {
 
  private:
   class Collector;
+  // Google Benchmark keeps pointers into argv (argv[0] becomes its executable name): they must outlive it.
+  std::vector<std::string> args_;
+  std::vector<char*> argv_;
   std::ofstream json_file_;
   std::unique_ptr<benchmark::BenchmarkReporter> json_;
   std::unique_ptr<Collector> collector_;
