@@ -249,7 +249,20 @@ class HalideTiledConv : public HalideMethod {
  protected:
   std::string method_not_applicable(const ConvProblem& p) const override {
     if (fft_ && variant_ == "whole") return "Halide FFT multiplies DFT matrices per tile: whole-image transforms are FFTW's (impl plain)";
-    return plain().not_applicable(p);
+    if (std::string why = plain().not_applicable(p); !why.empty()) return why;
+    // A Halide buffer holds at most 2^31 - 1 elements; the transformed weights are one buffer.
+    double positions;
+    if (fft_) {
+      const double T = fft_->transform_size(p).first;
+      positions = 2.0 * T * (std::floor(T / 2) + 1);
+    } else {
+      positions = double(wino_->output_tile() + p.r - 1) * double(wino_->output_tile() + p.s - 1);
+    }
+    const double elems = positions * double(p.c) * double((p.k + 3) / 4 * 4);
+    if (elems > 2147483647.0)
+      return "transformed weights need " + std::to_string(int64_t(elems / 1e6)) + "M floats (" +
+             std::to_string(int64_t(elems * 4 / 1e9)) + " GB), beyond Halide's 2^31 - 1 elements per buffer";
+    return "";
   }
   std::unique_ptr<ConvMethod> clone() const override { return std::make_unique<HalideTiledConv>(method_, variant_, schedule_); }
 
