@@ -18,7 +18,7 @@ class Im2colConv : public Generator<Im2colConv> {
 
   void generate() {
     // THE ALGORITHM
-    Func in = BoundaryConditions::constant_exterior(input, 0.0f);
+    in = BoundaryConditions::constant_exterior(input, 0.0f);
     // The im2col matrix: row (s, r, c), column (x, y) of the output.
     col(x, y, s, r, c, n) = in(x * stride_x + s * dil_x - pad_left, y * stride_y + r * dil_y - pad_top, c, n);
     rd = RDom(0, weights.dim(0).extent(), 0, weights.dim(1).extent(), 0, weights.dim(2).extent(), "rd");
@@ -38,21 +38,22 @@ class Im2colConv : public Generator<Im2colConv> {
   Var x{"x"}, y{"y"}, s{"s"}, r{"r"}, c{"c"}, k{"k"}, n{"n"};
   Func col{"col"}, gemm{"gemm"};
   RDom rd;
+  Func in{"in"};  // the zero-padded input
 
   // The lowering is a real copy (that is the method: R*S times the input in memory), made per image and
   // in parallel over channels; the product is blocked like a GEMM micro-kernel: 4 filters x 2 vectors of
-  // output columns in registers, the reduction (s, r, c) outside them.
+  // output columns in registers, the reduction (s, r, c) outside them. Outputs at least one block large
+  // shift their last block inwards (full vectors everywhere); smaller ones are guarded.
   void schedule_lowered_then_tiled_gemm() {
     const int V = natural_vector_size<float>();
     Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, t{"t"};
     col.compute_at(output, n).reorder(x, y, s, r, c).parallel(c).vectorize(x, V, TailStrategy::GuardWithIf);
-    output.split(x, xo, xi, 2 * V, TailStrategy::GuardWithIf)
-        .split(k, ko, ki, 4, TailStrategy::GuardWithIf)
-        .reorder(xi, ki, xo, y, ko, n)
-        .fuse(y, ko, t)
-        .parallel(t)
-        .vectorize(xi, V)
-        .unroll(ki);
+    auto block = [&](auto&& stage, TailStrategy tail) {
+      stage.split(x, xo, xi, 2 * V, tail).split(k, ko, ki, 4, tail).reorder(xi, ki, xo, y, ko, n).fuse(y, ko, t).parallel(t)
+          .vectorize(xi, V).unroll(ki);
+    };
+    block(output.specialize(output.dim(0).extent() >= 2 * V && output.dim(2).extent() >= 4), TailStrategy::ShiftInwards);
+    block(output, TailStrategy::GuardWithIf);
     gemm.compute_at(output, xo).vectorize(x, V).unroll(x).unroll(k);
     gemm.update().reorder(x, k, rd.x, rd.y, rd.z).vectorize(x, V).unroll(x).unroll(k);
   }
