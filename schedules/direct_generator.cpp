@@ -45,14 +45,9 @@ class DirectConv : public Generator<DirectConv> {
   // one block large shift their last block inwards (full vectors everywhere); smaller ones are guarded.
   void schedule_register_blocked() {
     const int V = natural_vector_size<float>();
-    Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, t{"t"};
+    Var xo{"xo"};
     in.compute_at(output, n).vectorize(in.args()[0], V, TailStrategy::GuardWithIf);
-    auto block = [&](auto&& stage, TailStrategy tail) {
-      stage.split(x, xo, xi, 2 * V, tail).split(k, ko, ki, 4, tail).reorder(xi, ki, xo, y, ko, n).fuse(y, ko, t).parallel(t)
-          .vectorize(xi, V).unroll(ki);
-    };
-    block(output.specialize(output.dim(0).extent() >= 2 * V && output.dim(2).extent() >= 4), TailStrategy::ShiftInwards);
-    block(output, TailStrategy::GuardWithIf);
+    convlab_halide::block_layer_output(output, x, y, k, n, xo, V);
     conv.compute_at(output, xo).vectorize(x, V).unroll(x).unroll(k);
     conv.update().reorder(x, k, rd.x, rd.y, rd.z).vectorize(x, V).unroll(x).unroll(k);
   }

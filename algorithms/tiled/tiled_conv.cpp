@@ -83,7 +83,6 @@ void TiledConv::input_transform(const float* input) {
   constexpr int L = TileTransform::kLanes;
   const int ih = t_->in_h, iw = t_->in_w;
   const size_t stride = size_t(p.c * tiles_ * vals_);
-  const int64_t per_image = tiles_h_ * tiles_w_;
 #pragma omp parallel
   {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
@@ -99,7 +98,7 @@ void TiledConv::input_transform(const float* input) {
             for (int e = 0; e < ih * iw; ++e) tiles[e * L + l] = 0.0f;
             continue;
           }
-          const int64_t n = t / per_image, ty = t % per_image / tiles_w_, tx = t % tiles_w_;
+          const auto [n, ty, tx] = tile_at(t);
           const float* plane = input + (n * p.c + c) * p.h * p.w;
           // Tile origin in input coordinates (padding makes it negative at the top/left border).
           const int64_t y0 = ty * t_->out_h - p.pt, x0 = tx * t_->out_w - p.pl;
@@ -154,7 +153,6 @@ void TiledConv::output_transform(float* output) {
   const int64_t OH = p.oh(), OW = p.ow();
   const int oh = t_->out_h, ow = t_->out_w;
   const size_t stride = size_t(p.k * tiles_ * vals_);
-  const int64_t per_image = tiles_h_ * tiles_w_;
 #pragma omp parallel
   {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
@@ -174,7 +172,7 @@ void TiledConv::output_transform(float* output) {
         const float b = bias_[size_t(k)];
         for (int l = 0; l < lanes; ++l) {
           const int64_t t = t0 + l;
-          const int64_t n = t / per_image, ty = t % per_image / tiles_w_, tx = t % tiles_w_;
+          const auto [n, ty, tx] = tile_at(t);
           float* plane = output + (n * p.k + k) * OH * OW;
           if (p.sh == 1 && p.sw == 1) {  // stride 1: output tile rows land contiguously, crop at the edges
             const int64_t nx = std::min<int64_t>(ow, OW - tx * ow);

@@ -36,6 +36,13 @@ class TiledConv : public ConvMethod {
   virtual std::unique_ptr<TileTransform> make_transform(const ConvProblem& p) = 0;
 
  private:
+  struct TileAt {
+    int64_t n, ty, tx;  // image, tile row, tile column of tile index t
+  };
+  TileAt tile_at(int64_t t) const {
+    const int64_t per_image = tiles_h_ * tiles_w_;
+    return {t / per_image, t % per_image / tiles_w_, t % tiles_w_};
+  }
   void input_transform(const float* input);
   void multiply();
   void output_transform(float* output);
