@@ -44,10 +44,16 @@ void Im2colGemmConv::im2col(const float* image) {
           }
           const float* srow = plane + iy * p.w;
           const int64_t x0 = x * p.dw - p.pl;  // input column of output column 0
-          for (int64_t ox = 0; ox < OW; ++ox) {
-            const int64_t ix = x0 + ox * p.sw;
-            d[ox] = (ix >= 0 && ix < p.w) ? srow[ix] : 0.0f;
+          // Output columns whose input column lies inside the row, found once per row (not per element).
+          const int64_t lo = std::min<int64_t>(OW, x0 >= 0 ? 0 : (-x0 + p.sw - 1) / p.sw);
+          const int64_t hi = std::max<int64_t>(lo, std::min<int64_t>(OW, x0 < p.w ? (p.w - 1 - x0) / p.sw + 1 : 0));
+          std::fill(d, d + lo, 0.0f);
+          if (p.sw == 1) {
+            std::copy(srow + (x0 + lo), srow + (x0 + hi), d + lo);  // offsets summed first: never before the row
+          } else {
+            for (int64_t ox = lo; ox < hi; ++ox) d[ox] = srow[x0 + ox * p.sw];
           }
+          std::fill(d + hi, d + OW, 0.0f);
         }
       }
 }
