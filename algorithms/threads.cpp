@@ -15,6 +15,4 @@ void set_threads(int n) {
   if (fftw_ready) fftwf_plan_with_nthreads(n);
 }
 
-int current_threads() { return omp_get_max_threads(); }
-
 }  // namespace convlab

@@ -5,6 +5,5 @@
 namespace convlab {
 
 void set_threads(int n);
-int current_threads();
 
 }  // namespace convlab

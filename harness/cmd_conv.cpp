@@ -103,7 +103,7 @@ int cmd_conv(int argc, char** argv) {
   int rc = 0;
   if (args.has("check")) {
     ErrorStats e = compare_to_reference(conv_reference(p, x.data(), w.data(), b.data()), y.data());
-    const double tol = tolerance(*m, p);
+    const double tol = m->tolerance(p);
     const bool ok = e.finite && e.max_rel <= tol;
     std::printf(" max_abs_err=%.3g max_rel_err=%.3g tolerance=%.3g %s", e.max_abs, e.max_rel, tol,
                 ok ? "PASSED" : "FAILED");

@@ -62,11 +62,22 @@ bool file_exists(const std::string& p) {
   return stat(p.c_str(), &st) == 0;
 }
 
+bool has_grid_options(const Args& a) {
+  return a.has("kernel") || a.has("stride") || a.has("padding") || a.has("channels") || a.has("in-channels") ||
+         a.has("out-channels") || a.has("size") || a.has("batch") || a.has("mode");
+}
+
+// Whether the sweep expands the quick default grid: with no problem source at all, or with --quick and
+// grid options. Its problems are small, so it times shorter and keeps the hand-written Halide schedules.
+bool uses_quick_grid(const Args& a) {
+  const bool grid = has_grid_options(a);
+  return grid ? a.has("quick") : !a.has("preset") && !a.has("problems");
+}
+
 // Problems from --preset, --problems or the grid options; the quick default when none is given.
 std::vector<SweepProblem> gather_problems(const Args& a) {
   std::vector<SweepProblem> out;
-  const bool grid = a.has("kernel") || a.has("stride") || a.has("padding") || a.has("channels") ||
-                    a.has("in-channels") || a.has("out-channels") || a.has("size") || a.has("batch") || a.has("mode");
+  const bool grid = has_grid_options(a);
   if (a.has("preset"))
     for (const std::string& name : split(a.get("preset"), ',')) {
       auto v = load_preset(name);
@@ -78,7 +89,7 @@ std::vector<SweepProblem> gather_problems(const Args& a) {
   }
   if (grid || out.empty()) {
     GridSpec g;
-    if (!grid || a.has("quick")) {  // the quick default: the mission's question on a small grid
+    if (uses_quick_grid(a)) {  // the mission's question on a small grid
       g.kernel = {1, 3, 5, 7, 9};
       g.in_channels = g.out_channels = {16, 64};
       g.size = {32};
@@ -131,8 +142,7 @@ std::vector<MethodSpec> select_specs(const Args& a, const std::vector<SweepProbl
     if (impl_ok && method_ok) out.push_back(s);
   }
   // Halide schedules: all by default; the quick default grid keeps the hand-written ones (5 minutes).
-  const bool quick = problems.size() && problems[0].source == "grid" && !a.has("kernel") && !a.has("size");
-  if (a.has("schedules") || quick) {
+  if (a.has("schedules") || uses_quick_grid(a)) {
     const std::vector<std::string> keep = split(a.get("schedules", "manual"), ',');
     for (const auto& s : keep)
       if (s != "manual" && s != "mullapudi2016" && s != "li2018")
@@ -165,8 +175,7 @@ int cmd_sweep(int argc, char** argv) {
   topt.repetitions = int(a.get_int("repetitions", 5, 1, 1000));
   {
     // The quick default grid's problems are small: 0.05 s per repetition still gives stable medians.
-    const bool quick_default = problems.size() && problems[0].source == "grid" && !a.has("kernel") && !a.has("size");
-    const std::string mt = a.get("min-time", quick_default ? "0.05" : "0.1");
+    const std::string mt = a.get("min-time", uses_quick_grid(a) ? "0.05" : "0.1");
     char* end = nullptr;
     topt.min_time_s = std::strtod(mt.c_str(), &end);
     if (end == mt.c_str() || *end || topt.min_time_s <= 0 || topt.min_time_s > 60)

@@ -70,6 +70,4 @@ std::unique_ptr<ConvMethod> make_method(const MethodSpec& spec) {
   return m;
 }
 
-double tolerance(const ConvMethod& m, const ConvProblem& p) { return m.tolerance(p); }
-
 }  // namespace convlab

@@ -32,8 +32,4 @@ std::vector<MethodSpec> all_method_specs();
 // Throws ProblemError ("method: 'x' is not one of ...") for an unknown method, impl or variant.
 std::unique_ptr<ConvMethod> make_method(const MethodSpec& spec);
 
-// Relative tolerance (max |y - ref| / max |ref|) the method's result must meet against the float64
-// reference, for this problem: stated per method and variant (tolerance.h).
-double tolerance(const ConvMethod& m, const ConvProblem& p);
-
 }  // namespace convlab

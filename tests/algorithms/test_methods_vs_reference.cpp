@@ -47,7 +47,7 @@ TEST_CASE("every method matches the float64 reference on randomized problems", "
       if (!m->not_applicable(p).empty()) continue;
       std::vector<float> y = run_method(*m, p, c.x, c.w, c.b);
       ErrorStats e = compare_to_reference(c.ref, y.data());
-      const double tol = tolerance(*m, p);
+      const double tol = m->tolerance(p);
       INFO(spec_name(spec) << " on " << p.descriptor() << " pad " << to_string(p.pad_mode) << " mode "
                            << to_string(p.mode) << " bias " << p.bias);
       REQUIRE(e.finite);
