@@ -3,25 +3,153 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
 
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
 
 namespace convlab {
+namespace {
+
+constexpr int kLanes = 8;
+// Eight floats: one AVX register under -march=native on AVX machines (two SSE registers otherwise).
+typedef float Vec __attribute__((vector_size(4 * kLanes)));
+
+// Widest column block per output-channel vector count: KV*NX accumulators + KV weights + 1 broadcast must
+// fit the 16 vector registers.
+constexpr int max_cols(int kv) { return kv == 2 ? 6 : 12; }
+// Packed weights one channel pass may use: 16 KB, half of a 32 KB L1 data cache.
+constexpr int64_t kL1WeightFloats = 4096;
+// All packed weights small enough to stay in L2 (256 KB, half of Zen 3's) while input rows stream past.
+constexpr int64_t kL2WeightFloats = 65536;
+
+// What one register block computes: output channels [8*KV) at NX consecutive output positions (row-major
+// over the output plane, so a block may wrap to the next row), summed over `channels` input channels.
+struct BlockArgs {
+  const float* in;       // the first position's input, first channel of this pass
+  int64_t sw;            // column stride (when the kernel's SW is 0)
+  const int64_t* col;    // per-position input offsets (when SW < 0)
+  const int64_t* taps;   // per (y, x) tap: input offset
+  int ntaps;
+  int64_t plane;         // floats per padded input plane
+  int64_t channels;      // input channels summed in this pass
+  const float* w;        // packed weights of this pass: [channels][taps][8 * KV]
+  const float* bias;     // 8 * KV
+  float* partial;        // [NX][8 * KV] running sums; nullptr if this pass is the only one
+  bool first, last;      // first pass starts from the bias; the last writes the output
+  float* out;            // first position of the first output channel (NKHW)
+  int64_t out_plane;
+  int kvalid;            // output channels that exist (the rest of the block is K padding)
+};
+
+// SW: the column stride when known at compile time (1); 0 reads it from args.sw; -1: the block wraps rows,
+// position j reads through args.col[j].
+template <int KV, int NX, int SW>
+void conv_block(const BlockArgs& a) {
+  int64_t off[NX];
+  for (int j = 0; j < NX; ++j) off[j] = SW < 0 ? a.col[j] : j * (SW > 0 ? SW : a.sw);
+  Vec acc[KV][NX];
+  for (int v = 0; v < KV; ++v)
+    for (int j = 0; j < NX; ++j)
+      acc[v][j] = *reinterpret_cast<const Vec*>(a.first ? a.bias + kLanes * v : a.partial + (j * KV + v) * kLanes);
+  const float* in = a.in;
+  const float* w = a.w;
+  for (int64_t c = 0; c < a.channels; ++c, in += a.plane)
+    for (int t = 0; t < a.ntaps; ++t, w += kLanes * KV) {
+      const float* src = in + a.taps[t];
+      Vec wv[KV];
+      for (int v = 0; v < KV; ++v) wv[v] = *reinterpret_cast<const Vec*>(w + kLanes * v);
+      for (int j = 0; j < NX; ++j) {
+        const float x = src[off[j]];
+        for (int v = 0; v < KV; ++v) acc[v][j] += wv[v] * x;
+      }
+    }
+  if (!a.last) {
+    for (int v = 0; v < KV; ++v)
+      for (int j = 0; j < NX; ++j) *reinterpret_cast<Vec*>(a.partial + (j * KV + v) * kLanes) = acc[v][j];
+    return;
+  }
+  // Lane l of acc[v][j] is output channel 8v+l at position j: transpose through a small tile into NKHW rows.
+  float tile[KV * kLanes][NX];
+  for (int v = 0; v < KV; ++v)
+    for (int j = 0; j < NX; ++j)
+      for (int l = 0; l < kLanes; ++l) tile[v * kLanes + l][j] = acc[v][j][l];
+  for (int k = 0; k < a.kvalid; ++k) std::memcpy(a.out + k * a.out_plane, tile[k], sizeof tile[k]);
+}
+
+using BlockFn = void (*)(const BlockArgs&);
+
+template <int KV, int SW, int... I>
+constexpr std::array<BlockFn, sizeof...(I)> block_table(std::integer_sequence<int, I...>) {
+  return {&conv_block<KV, I + 1, SW>...};
+}
+
+// block_fn<KV>(nx, sw): the instantiation for a block of nx positions (sw as in conv_block's SW).
+template <int KV>
+BlockFn block_fn(int nx, int sw) {
+  static constexpr auto unit = block_table<KV, 1>(std::make_integer_sequence<int, max_cols(KV)>{});
+  static constexpr auto strided = block_table<KV, 0>(std::make_integer_sequence<int, max_cols(KV)>{});
+  static constexpr auto wrapping = block_table<KV, -1>(std::make_integer_sequence<int, max_cols(KV)>{});
+  return (sw < 0 ? wrapping : sw == 1 ? unit : strided)[size_t(nx - 1)];
+}
+
+}  // namespace
 
 void SlidingWindowConv::plan(const ConvProblem& p) {
   p_ = p;
+  // Two channel vectors per block halve the broadcasts per FMA; one is better where 16 would pad K more.
+  kv_ = ((p.k + 15) / 16 * 16 == (p.k + 7) / 8 * 8 || p.k >= 64) ? 2 : 1;
+  const int64_t kblk = kLanes * kv_;
+  kblocks_ = (p.k + kblk - 1) / kblk;
   hp_ = p.h + p.pt + p.pb;
-  const int64_t ow_blocks = (p.ow() + OXB - 1) / OXB;
-  // A block of OXB outputs at tap x reads phase (x*dw) % sw from column ox + (x*dw)/sw: cover the last block.
-  wph_ = ow_blocks * OXB + ((p.s - 1) * p.dw) / p.sw;
-  wph_ = std::max(wph_, (p.w + p.pl + p.pr + p.sw - 1) / p.sw);
-  row_ = p.sw * wph_;
-  kblocks_ = (p.k + KB - 1) / KB;
-  padded_.resize(size_t(p.n * p.c * hp_ * row_));
-  padded_.zero();
-  packed_w_.resize(size_t(kblocks_ * p.c * p.r * p.s * KB));
-  bias_.resize(size_t(kblocks_ * KB));
+  wp_ = p.w + p.pl + p.pr;
+  tap_off_.clear();
+  for (int64_t y = 0; y < p.r; ++y)
+    for (int64_t x = 0; x < p.s; ++x) tap_off_.push_back(y * p.dh * wp_ + x * p.dw);
+  // Register blocks of near-equal size, never padded to the register block. Where a row splits into blocks
+  // nearly as wide as the registers allow (56 = 6 x 6 + 4 x 5), each row is split on its own; narrow late
+  // layers instead split the whole plane row-major (7x7 = 49 = 4 x 6 + 5 x 5), blocks wrapping to the next
+  // row reading through per-position offsets, so they fill the registers as wide ones do.
+  const int64_t ow = p.ow(), widest = max_cols(kv_);
+  const bool by_row = ow / ((ow + widest - 1) / widest) >= widest - 1;
+  const int64_t span = by_row ? ow : p.oh() * ow;  // positions split at a time
+  const int64_t nblocks = (span + widest - 1) / widest;
+  blocks_.clear();
+  cols_.clear();
+  spans_.clear();
+  span_max_ = span;
+  for (int64_t pos = 0; pos < p.oh() * ow;) {
+    spans_.push_back({blocks_.size(), blocks_.size() + size_t(nblocks)});
+    for (int64_t b = 0; b < nblocks; ++b) {
+      Block blk;
+      blk.pos = pos;
+      blk.nx = int(span / nblocks + (b < span % nblocks ? 1 : 0));
+      const int64_t oy = pos / ow, ox = pos % ow;
+      blk.in_off = oy * p.sh * wp_ + ox * p.sw;
+      if (ox + blk.nx <= ow) {
+        blk.sw = p.sw == 1 ? 1 : 0;
+      } else {
+        blk.sw = -1;
+        blk.cols = cols_.size();
+        for (int64_t q = pos; q < pos + blk.nx; ++q)
+          cols_.push_back((q / ow) * p.sh * wp_ + (q % ow) * p.sw - blk.in_off);
+      }
+      blocks_.push_back(blk);
+      pos += blk.nx;
+    }
+  }
+  // Input channels per pass: the pass's packed weights (chunk x R x S x KBLK floats) fit in half of L1.
+  // Equal passes: C = 64 at 3x3 is 3 passes of 22 channels, not 28 + 28 + 8.
+  const int64_t max_chunk = std::max<int64_t>(1, kL1WeightFloats / (p.r * p.s * kblk));
+  const int64_t passes = (p.c + max_chunk - 1) / max_chunk;
+  chunk_ = (p.c + passes - 1) / passes;
+  span_major_ = kblocks_ * kblk * p.c * p.r * p.s <= kL2WeightFloats;
+  padded_.resize(size_t(p.n * p.c * hp_ * wp_));
+  padded_.zero();  // the border stays zero: execute() rewrites only the interior
+  packed_w_.resize(size_t(kblocks_ * kblk * p.c * p.r * p.s));
+  bias_.resize(size_t(kblocks_ * kblk));
   phases_.clear();
 }
 
@@ -30,12 +158,13 @@ void SlidingWindowConv::set_weights(const float* w, const float* bias) {
   packed_w_.zero();
   bias_.zero();
   const ConvProblem& p = p_;
+  const int64_t kblk = kLanes * kv_;
   for (int64_t k = 0; k < p.k; ++k) {
-    const int64_t kb = k / KB, kk = k % KB;
+    const int64_t kb = k / kblk, kk = k % kblk;
     for (int64_t c = 0; c < p.c; ++c)
       for (int64_t y = 0; y < p.r; ++y)
         for (int64_t x = 0; x < p.s; ++x)
-          packed_w_[size_t((((kb * p.c + c) * p.r + y) * p.s + x) * KB + kk)] = xcorr_weight(p, w, k, c, y, x);
+          packed_w_[size_t((((kb * p.c + c) * p.r + y) * p.s + x) * kblk + kk)] = xcorr_weight(p, w, k, c, y, x);
     if (bias && p.bias) bias_[size_t(k)] = bias[k];
   }
   weight_ms_ = t.ms();
@@ -45,69 +174,72 @@ void SlidingWindowConv::pad_input(const float* in) {
   const ConvProblem& p = p_;
 #pragma omp parallel for collapse(2) schedule(static)
   for (int64_t nc = 0; nc < p.n * p.c; ++nc)
-    for (int64_t y = 0; y < p.h; ++y) {
-      const float* src = in + (nc * p.h + y) * p.w;
-      float* dst = padded_.data() + (nc * hp_ + y + p.pt) * row_;
-      for (int64_t x = 0; x < p.w; ++x) {
-        const int64_t xp = x + p.pl;  // column in the padded row
-        dst[(xp % p.sw) * wph_ + xp / p.sw] = src[x];
-      }
-    }
+    for (int64_t y = 0; y < p.h; ++y)
+      std::memcpy(padded_.data() + (nc * hp_ + y + p.pt) * wp_ + p.pl, in + (nc * p.h + y) * p.w,
+                  size_t(p.w) * sizeof(float));
 }
 
+template <int KV>
 void SlidingWindowConv::compute(float* out) const {
   const ConvProblem& p = p_;
-  const int64_t OH = p.oh(), OW = p.ow();
-  const int64_t C = p.c, R = p.r, S = p.s;
-#pragma omp parallel for collapse(3) schedule(static)
-  for (int64_t n = 0; n < p.n; ++n)
-    for (int64_t kb = 0; kb < kblocks_; ++kb)
-      for (int64_t oy = 0; oy < OH; ++oy) {
-        const float* wblk = packed_w_.data() + kb * C * R * S * KB;
-        const int64_t kvalid = std::min<int64_t>(KB, p.k - kb * KB);
-        for (int64_t ox0 = 0; ox0 < OW; ox0 += OXB) {
-          float acc[KB][OXB];
-          for (int kk = 0; kk < KB; ++kk)
-            for (int j = 0; j < OXB; ++j) acc[kk][j] = bias_[size_t(kb * KB + kk)];
-          for (int64_t c = 0; c < C; ++c) {
-            const float* plane = padded_.data() + (n * C + c) * hp_ * row_;
-            const float* wc = wblk + c * R * S * KB;
-            for (int64_t y = 0; y < R; ++y) {
-              const float* irow = plane + (oy * p.sh + y * p.dh) * row_;
-              for (int64_t x = 0; x < S; ++x) {
-                const int64_t off = x * p.dw;
-                const float* src = irow + (off % p.sw) * wph_ + ox0 + off / p.sw;
-                const float* wv = wc + (y * S + x) * KB;
-                for (int kk = 0; kk < KB; ++kk) {
-                  const float wk = wv[kk];
-#pragma omp simd
-                  for (int j = 0; j < OXB; ++j) acc[kk][j] += wk * src[j];
-                }
-              }
+  const int64_t OH = p.oh(), OW = p.ow(), kblk = kLanes * KV;
+  const int64_t plane = hp_ * wp_, taps = p.r * p.s, wblock = kblk * p.c * taps;
+  const int64_t nspans = int64_t(spans_.size()), passes = (p.c + chunk_ - 1) / chunk_;
+#pragma omp parallel
+  {
+    Buffer<float> partial(size_t(span_max_ * kblk));  // this thread's running sums for one span
+    BlockArgs a{};
+    a.sw = p.sw;
+    a.taps = tap_off_.data();
+    a.ntaps = int(taps);
+    a.plane = plane;
+    a.out_plane = OH * OW;
+    // Work items in the order that keeps the larger operand cached: all of one channel block's spans
+    // (its packed weights stay in L2), or all channel blocks of one span (its input rows stay cached) when
+    // every packed weight fits in L2 anyway.
+#pragma omp for collapse(2) schedule(static)
+    for (int64_t n = 0; n < p.n; ++n)
+      for (int64_t item = 0; item < kblocks_ * nspans; ++item) {
+        const int64_t kb = span_major_ ? item % kblocks_ : item / nspans;
+        const Span& span = spans_[size_t(span_major_ ? item / kblocks_ : item % nspans)];
+          a.bias = bias_.data() + kb * kblk;
+          a.kvalid = int(std::min<int64_t>(kblk, p.k - kb * kblk));
+          // Channel passes: one pass's packed weights (chunk_ channels) stay in L1 across the span's blocks.
+          for (int64_t pass = 0; pass < passes; ++pass) {
+            const int64_t c0 = pass * chunk_;
+            a.channels = std::min(chunk_, p.c - c0);
+            a.w = packed_w_.data() + kb * wblock + c0 * taps * kblk;
+            a.first = pass == 0;
+            a.last = pass == passes - 1;
+            for (size_t b = span.first; b < span.end; ++b) {
+              const Block& blk = blocks_[b];
+              a.in = padded_.data() + (n * p.c + c0) * plane + blk.in_off;
+              a.col = cols_.data() + blk.cols;
+              a.partial = partial.data() + (blk.pos - blocks_[span.first].pos) * kblk;
+              a.out = out + (n * p.k + kb * kblk) * OH * OW + blk.pos;
+              block_fn<KV>(blk.nx, blk.sw)(a);
             }
           }
-          const int64_t nx = std::min<int64_t>(OXB, OW - ox0);
-          for (int64_t kk = 0; kk < kvalid; ++kk) {
-            float* dst = out + ((n * p.k + kb * KB + kk) * OH + oy) * OW + ox0;
-            for (int64_t j = 0; j < nx; ++j) dst[j] = acc[kk][j];
-          }
         }
-      }
+  }
 }
 
 void SlidingWindowConv::execute(const float* input, float* output) {
   PhaseTimer t;
   pad_input(input);
   const double pad_ms = t.lap();
-  compute(output);
+  if (kv_ == 2)
+    compute<2>(output);
+  else
+    compute<1>(output);
   phases_ = {{"weight_transform", weight_ms_}, {"input_transform", pad_ms}, {"multiply", t.lap()}};
 }
 
 double SlidingWindowConv::actual_flops() const {
-  // Register blocks compute full KB x OXB tiles: count the padded work the code really does.
+  // Register blocks compute whole channel vectors: count the padded output channels the code really computes.
   const ConvProblem& p = p_;
-  const double ow_pad = double((p.ow() + OXB - 1) / OXB * OXB);
-  return 2.0 * double(p.n) * double(kblocks_ * KB) * double(p.oh()) * ow_pad * double(p.c * p.r * p.s);
+  return 2.0 * double(p.n) * double(kblocks_ * kLanes * kv_) * double(p.oh()) * double(p.ow()) *
+         double(p.c * p.r * p.s);
 }
 
 }  // namespace convlab

@@ -1,14 +1,23 @@
 // Sliding-window (direct) convolution, plain C++: no lowering, no transform.
 //
-// Zhang, Franchetti & Low (ICML 2018) show that direct convolution reaches a large fraction of peak when the
-// weights are packed so the innermost loop feeds vector FMAs from registers. Here:
-//   * the input is copied once into a zero-padded, stride-phase-split workspace (x = phase + sw * j), so
-//     every kernel tap reads a contiguous run of input for consecutive outputs whatever the stride;
-//   * weights are packed as [K/KB][C][R][S][KB] (KB output channels adjacent, zero-filled past K);
-//   * the micro-kernel keeps a KB x OXB block of accumulators (output channels x output columns) in
-//     registers and sweeps C, R, S: one input vector load serves KB FMAs;
-//   * OpenMP splits batch x output-channel blocks x output rows.
+// Zhang, Franchetti & Low (ICML 2018) and oneDNN's AVX2 direct kernels reach a large fraction of peak by
+// putting output channels in the vector lanes and output columns in registers. Here:
+//   * the input is copied once into a zero-padded workspace [N][C][HP][WP], so no tap ever tests bounds;
+//   * weights are packed as [K/KBLK][C][R][S][KBLK] (KBLK = 8 or 16 output channels adjacent, zero-filled
+//     past K): one aligned vector load per tap and output-channel vector;
+//   * the micro-kernel keeps KV vectors of output channels x NX output columns of accumulators in registers
+//     (2 x 6 = 12 when K > 8, 1 x 12 otherwise) and sweeps C x R x S: each input value is broadcast once and
+//     feeds KV FMAs, each weight vector feeds NX FMAs;
+//   * output rows are split into blocks of near-equal width (56 = 6 x 6 + 4 x 5), never padded to the register
+//     block; narrow late layers split the whole plane instead, blocks wrapping rows through per-position
+//     offsets (7x7 = 4 x 6 + 5 x 5), so they fill the registers as wide ones do;
+//   * input channels are summed in passes whose packed weights fit in half of L1; a pass sweeps every block
+//     of a row (the span) before the next pass, with running sums in a per-thread buffer;
+//   * OpenMP splits batch x output-channel blocks x spans; consecutive spans of one channel block share a
+//     thread, so its packed weights stay in L2.
 #pragma once
+
+#include <vector>
 
 #include "../buffer.h"
 #include "../method.h"
@@ -17,9 +26,6 @@ namespace convlab {
 
 class SlidingWindowConv : public ConvMethod {
  public:
-  static constexpr int KB = 4;    // output channels per register block
-  static constexpr int OXB = 24;  // output columns per register block (3 AVX vectors): 12 accumulators
-
   std::string method() const override { return "direct"; }
   std::string not_applicable(const ConvProblem&) const override { return ""; }
   void plan(const ConvProblem& p) override;
@@ -31,16 +37,34 @@ class SlidingWindowConv : public ConvMethod {
 
  private:
   void pad_input(const float* input);
+  template <int KV>
   void compute(float* output) const;
 
   ConvProblem p_;
-  int64_t hp_ = 0;     // padded input height
-  int64_t wph_ = 0;    // columns per stride phase of a padded row (incl. slack so blocks never read past)
-  int64_t row_ = 0;    // floats per padded row = sw * wph
+  int kv_ = 2;          // output-channel vectors per register block (KBLK = 8 * kv_)
+  int64_t hp_ = 0;      // padded input height
+  int64_t wp_ = 0;      // padded input width
   int64_t kblocks_ = 0;
-  Buffer<float> padded_;    // [N][C][HP][SW][WPH]
-  Buffer<float> packed_w_;  // [K/KB][C][R][S][KB]
-  Buffer<float> bias_;      // [K/KB * KB]
+  std::vector<int64_t> tap_off_;  // per (y, x) tap: offset into a padded plane from the block's first input
+  struct Block {              // a register block of consecutive output positions
+    int64_t pos = 0;          // first position in the output plane (oy * OW + ox)
+    int nx = 0;               // positions
+    int sw = 1;               // 1: unit stride; 0: stride p.sw; -1: wraps rows, offsets at cols_[cols]
+    int64_t in_off = 0;       // first position's input offset in a padded plane
+    size_t cols = 0;
+  };
+  std::vector<Block> blocks_;
+  struct Span {                // blocks that share a thread's running sums: one output row, or the plane
+    size_t first = 0, end = 0;
+  };
+  std::vector<Span> spans_;
+  int64_t span_max_ = 0;       // positions in the widest span
+  int64_t chunk_ = 1;          // input channels per pass
+  bool span_major_ = false;    // work items ordered span-major (all weights fit in L2) or channel-block-major
+  std::vector<int64_t> cols_;  // per-position input offsets of the wrapping blocks, from their in_off
+  Buffer<float> padded_;          // [N][C][HP][WP]
+  Buffer<float> packed_w_;        // [K/KBLK][C][R][S][KBLK]
+  Buffer<float> bias_;            // [K/KBLK * KBLK]
   PhaseTimes phases_;
 };
 
