@@ -14,7 +14,7 @@ using namespace Halide;
 // Estimates for the autoschedulers: a ResNet-50 res2 3x3 layer, batch 1 (what the project measures most).
 constexpr int kEstW = 56, kEstH = 56, kEstC = 64, kEstK = 64, kEstR = 3, kEstS = 3;
 
-// The output blocking of the layer-shaped pipelines (direct, im2col): blocks of 4 filters x 2 vectors of
+// The output blocking of the im2col pipeline (direct has its own, filters in the lanes): blocks of 4 filters x 2 vectors of
 // output columns (the accumulators of the stage computed at `xo`), rows x filter blocks in parallel.
 // Outputs at least one block large shift their last block inwards (full vectors everywhere); smaller
 // ones are guarded.

@@ -28,7 +28,7 @@ class DirectConv : public Generator<DirectConv> {
     if (auto_schedule) {
       convlab_halide::set_layer_estimates(*this);
     } else {
-      schedule_register_blocked();
+      schedule_filters_in_lanes();
     }
   }
 
@@ -38,18 +38,39 @@ class DirectConv : public Generator<DirectConv> {
   RDom rd;
   Func in{"in"};  // the zero-padded input  // over the kernel: s, r, input channel
 
-  // AVX2 has 16 vector registers: a block of 4 filters x 2 vectors of 8 columns keeps 8 accumulators in
-  // registers; each input vector loaded serves 4 FMAs, each broadcast weight 2. Rows and filter blocks are
-  // independent: parallel over both. The padded input is materialized once per image (as the plain code
-  // does), so the inner loop loads plain memory instead of a bounds select per element. Outputs at least
-  // one block large shift their last block inwards (full vectors everywhere); smaller ones are guarded.
-  void schedule_register_blocked() {
+  // The plain kernel's register block (algorithms/direct/sliding_window.h), in Halide: filters in the
+  // vector lanes. Weights arrive filter-innermost ([k, s, r, c] in memory) with K padded to a multiple of
+  // 16 by the host before timing, as the plain method packs its own: one dense vector load per tap and 8
+  // filters. Each parallel item is one output row x 16 filters, whose sums (conv) sit in a row buffer,
+  // filters innermost. The update sweeps input channels in passes of kChunk (the pass's weights stay in
+  // L1) and, within a pass, blocks of 6 columns x 2 filter vectors: 12 dense accumulators that LLVM keeps
+  // in registers across the pass's reduction loops, each broadcast input value feeding 2 FMAs and each
+  // weight vector 6. The padded input is materialized once per image, so the inner loop reads plain memory.
+  // Not yet like the plain kernel: blocks never wrap rows, so 7- and 14-wide layers compute 12 and 18 columns.
+  static constexpr int kCols = 6, kChunk = 16;
+  void schedule_filters_in_lanes() {
     const int V = natural_vector_size<float>();
-    Var xo{"xo"};
+    weights.dim(0).set_stride(Expr());  // not the default dense innermost x: filters are innermost
+    weights.dim(3).set_stride(1);
+    Var ko{"ko"}, ki{"ki"}, t{"t"};
     in.compute_at(output, n).vectorize(in.args()[0], V, TailStrategy::GuardWithIf);
-    convlab_halide::block_layer_output(output, x, y, k, n, xo, V);
-    conv.compute_at(output, xo).vectorize(x, V).unroll(x).unroll(k);
-    conv.update().reorder(x, k, rd.x, rd.y, rd.z).vectorize(x, V).unroll(x).unroll(k);
+    auto block = [&](auto&& stage, TailStrategy tail) {
+      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).reorder(x, ki, y, ko, n).fuse(y, ko, t).parallel(t)
+          .vectorize(x, V, tail);
+    };
+    block(output.specialize(output.dim(0).extent() >= V), TailStrategy::ShiftInwards);
+    block(output, TailStrategy::GuardWithIf);
+    RVar co{"co"}, ci{"ci"};
+    Var xb{"xb"}, xj{"xj"}, kv{"kv"}, kl{"kl"};
+    conv.compute_at(output, t).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
+    conv.update()
+        .split(x, xb, xj, kCols, TailStrategy::RoundUp)
+        .split(k, kv, kl, V)
+        .split(rd.z, co, ci, kChunk, TailStrategy::GuardWithIf)
+        .reorder(kl, kv, xj, rd.x, rd.y, ci, xb, co)
+        .vectorize(kl)
+        .unroll(kv)
+        .unroll(xj);
   }
 };
 

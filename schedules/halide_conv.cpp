@@ -4,6 +4,7 @@
 #include <HalideRuntime.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -144,19 +145,35 @@ class HalideLayerConv : public HalideMethod {
   void plan(const ConvProblem& p) override {
     p_ = p;
     w_.resize(size_t(p.weight_elems()));
-    bias_.resize(size_t(p.k));
+    bias_.resize(size_t(filters_innermost() ? k_padded() : p.k));
+    bias_.zero();
   }
   void set_weights(const float* w, const float* bias) override {
     PhaseTimer t;
     xcorr_weights(p_, w, w_.data());
+    if (filters_innermost()) {  // KCRS -> CRSK, K padded with zero filters to a multiple of 16
+      Buffer<float> kcrs(w_.size());
+      std::copy(w_.data(), w_.data() + w_.size(), kcrs.data());
+      w_.resize(size_t(p_.c * p_.r * p_.s * k_padded()));
+      w_.zero();
+      const int64_t crs = p_.c * p_.r * p_.s;
+      for (int64_t k = 0; k < p_.k; ++k)
+        for (int64_t i = 0; i < crs; ++i) w_[size_t(i * k_padded() + k)] = kcrs[size_t(k * crs + i)];
+    }
     bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
   void execute(const float* input, float* output) override {
     sync_halide_threads();
     PhaseTimer t;
-    HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w), wt = view4(w_.data(), p_.k, p_.c, p_.r, p_.s);
-    HBuf b(bias_.data(), int(p_.k)), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
+    HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w);
+    HBuf wt = view4(w_.data(), p_.k, p_.c, p_.r, p_.s);
+    if (filters_innermost()) {
+      const int K = int(k_padded()), S = int(p_.s), R = int(p_.r), C = int(p_.c);
+      halide_dimension_t dims[4] = {{0, S, K}, {0, R, S * K}, {0, C, R * S * K}, {0, K, 1}};  // [s, r, c, k]
+      wt = HBuf(w_.data(), 4, dims);
+    }
+    HBuf b(bias_.data(), int(filters_innermost() ? k_padded() : p_.k)), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
     run(fn_(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh), int(p_.pl), int(p_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
@@ -172,6 +189,11 @@ class HalideLayerConv : public HalideMethod {
   std::unique_ptr<ConvMethod> clone() const override { return std::make_unique<HalideLayerConv>(method_, schedule_, fn_); }
 
  private:
+  // The direct manual schedule puts filters in the vector lanes and wants them innermost in memory (its
+  // generator says so); every other layer pipeline takes PyTorch's KCRS.
+  bool filters_innermost() const { return method_ == "direct" && schedule_ == "manual"; }
+  int64_t k_padded() const { return (p_.k + 15) / 16 * 16; }
+
   LayerFn fn_;
   Buffer<float> w_, bias_;
 };
