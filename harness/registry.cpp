@@ -21,6 +21,7 @@ std::vector<std::string> default_variants(const std::string& method, const std::
   if (method == "fft" && impl == "halide") return {"tile8", "tile16", "tile32"};  // whole-image is FFTW's
   if (method == "fft") return {"whole", "tile8", "tile16", "tile32"};
   if (method == "winograd") return {"F2", "F4", "F6"};
+  if (method == "im2col" && impl == "plain") return {"", "dnnl"};  // OpenBLAS's GEMM, oneDNN's GEMM
   return {""};
 }
 
@@ -60,7 +61,7 @@ std::unique_ptr<ConvMethod> make_method(const MethodSpec& spec) {
   std::unique_ptr<ConvMethod> m;
   if (spec.method == "reference") m = std::make_unique<ReferenceConv>();
   else if (spec.method == "direct") m = std::make_unique<SlidingWindowConv>();
-  else if (spec.method == "im2col") m = std::make_unique<Im2colGemmConv>();
+  else if (spec.method == "im2col") return std::make_unique<Im2colGemmConv>(spec.variant);
   else if (spec.method == "fc") m = std::make_unique<FullyConnected>();
   else if (spec.method == "fft") return std::make_unique<FftConv>(spec.variant.empty() ? "tile16" : spec.variant);
   else if (spec.method == "winograd") return std::make_unique<WinogradConv>(spec.variant.empty() ? "F4" : spec.variant);

@@ -1,13 +1,21 @@
 #include "im2col_gemm.h"
 
 #include <cblas.h>
+#include <dnnl.h>
 
 #include <algorithm>
+#include <stdexcept>
+#include <utility>
 
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
 
 namespace convlab {
+
+Im2colGemmConv::Im2colGemmConv(std::string variant) : variant_(std::move(variant)) {
+  if (!variant_.empty() && variant_ != "dnnl")
+    throw ProblemError("variant: im2col's GEMM is OpenBLAS's (no variant) or oneDNN's (dnnl), not '" + variant_ + "'");
+}
 
 void Im2colGemmConv::plan(const ConvProblem& p) {
   p_ = p;
@@ -60,7 +68,7 @@ void Im2colGemmConv::im2col(const float* image) {
 
 void Im2colGemmConv::execute(const float* input, float* output) {
   const ConvProblem& p = p_;
-  const int64_t OHW = p.oh() * p.ow(), CRS = p.c * p.r * p.s;
+  const int64_t OHW = p.oh() * p.ow();
   double copy_ms = 0, gemm_ms = 0;
   PhaseTimer t;
   for (int64_t n = 0; n < p.n; ++n) {
@@ -74,11 +82,23 @@ void Im2colGemmConv::execute(const float* input, float* output) {
 #pragma omp parallel for schedule(static)
     for (int64_t k = 0; k < p.k; ++k) std::fill(y + k * OHW, y + (k + 1) * OHW, bias_[size_t(k)]);
     copy_ms += t.lap();
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(p.k), int(OHW), int(CRS), 1.0f, w_.data(),
-                int(CRS), col, int(OHW), 1.0f, y, int(OHW));
+    gemm(col, y);
     gemm_ms += t.lap();
   }
   phases_ = {{"weight_transform", weight_ms_}, {"input_transform", copy_ms}, {"multiply", gemm_ms}};
+}
+
+// Y[K][OH*OW] += W[K][C*R*S] * col[C*R*S][OH*OW], row-major.
+void Im2colGemmConv::gemm(const float* col, float* y) const {
+  const ConvProblem& p = p_;
+  const int64_t OHW = p.oh() * p.ow(), CRS = p.c * p.r * p.s;
+  if (variant_ == "dnnl") {
+    if (dnnl_sgemm('N', 'N', p.k, OHW, CRS, 1.0f, w_.data(), CRS, col, OHW, 1.0f, y, OHW) != dnnl_success)
+      throw std::runtime_error("im2col/dnnl: dnnl_sgemm failed on " + p.descriptor());
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(p.k), int(OHW), int(CRS), 1.0f, w_.data(), int(CRS),
+              col, int(OHW), 1.0f, y, int(OHW));
 }
 
 double Im2colGemmConv::actual_flops() const { return p_.flops(); }

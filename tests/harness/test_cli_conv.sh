@@ -56,6 +56,7 @@ expect_refusal "beyond memory" "memory" "$convlab" conv mb100000ic512ih512oc512k
 expect_refusal "corrupt npy" "corrupt.npy" "$convlab" conv mb1ic2ih8oc3kh3ph1 --method direct --input "$tmp/corrupt.npy"
 expect_refusal "mismatched npy" "shape" "$convlab" conv mb1ic3ih8oc3kh3ph1 --method direct --input "$tmp/x.npy"
 expect_refusal "unknown method" "method" "$convlab" conv mb1ic2ih8oc3kh3 --method magic
+expect_refusal "unknown im2col variant" "variant" "$convlab" conv mb1ic2ih8oc3kh3 --method im2col --variant mkl
 expect_refusal "unknown padding" "padding" "$convlab" conv mb1ic2ih8oc3kh3 --method direct --padding wide
 expect_refusal "unknown mode" "mode" "$convlab" conv mb1ic2ih8oc3kh3 --method direct --mode flip
 expect_refusal "unknown option" "--frobnicate" "$convlab" conv mb1ic2ih8oc3kh3 --method direct --frobnicate 1
