@@ -21,14 +21,23 @@ void TiledConv::plan(const ConvProblem& p) {
   tiles_ = p.n * tiles_h_ * tiles_w_;
   constexpr int L = TileTransform::kLanes;
   const size_t P = size_t(t_->positions);
+  // Fused batches re-read all of U once per batch of kLanes tiles, from the last-level cache at best; the
+  // three-phase form instead writes and re-reads V and M through memory. Fuse when U is small enough to
+  // stay cached and re-reading it costs less than V and M's round trip (L3 taken as ~4x memory's
+  // bandwidth): large images with few channels (ResNet-50 res2, VGG-16 conv1-2), not small deep layers.
+  const double u_bytes = 4.0 * double(P) * double(p.k * p.c);
+  const double vm_bytes = 4.0 * double(P) * double((p.c + p.k) * tiles_);
+  const double batches = double((tiles_ + L - 1) / L);
+  fused_ = !t_->complex && u_bytes <= 4e6 && u_bytes * batches < 4.0 * 2.0 * vm_bytes;
   U_.resize(P * size_t(p.k * p.c * vals_));
-  V_.resize(P * size_t(p.c * tiles_ * vals_));
-  M_.resize(P * size_t(p.k * tiles_ * vals_));
+  V_.resize(fused_ ? 0 : P * size_t(p.c * tiles_ * vals_));
+  M_.resize(fused_ ? 0 : P * size_t(p.k * tiles_ * vals_));
   bias_.resize(size_t(p.k));
   // Per thread: the transform's scratch, one batch of gathered tiles, and the staging of a partial batch
   // (all positions x kLanes values), each rounded to whole cache lines.
   auto lines = [](size_t floats) { return (floats + 15) / 16 * 16; };
   scratch_per_thread_ = lines(t_->scratch_floats()) + lines(size_t(t_->in_h * t_->in_w) * L) + lines(P * L * vals_);
+  if (fused_) scratch_per_thread_ = fused_floats_per_thread();
   scratch_.resize(scratch_per_thread_ * size_t(omp_get_max_threads()));
   phases_.clear();
 }
@@ -55,6 +64,14 @@ void TiledConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
   const ConvProblem& p = p_;
   transform_weights(p, *t_, w, U_.data(), size_t(vals_), size_t(p.k * p.c * vals_));
+  if (fused_) {  // [P][K][C] -> [P][C][K]: a block's filters adjacent
+    Buffer<float> pkc(U_.size());
+    std::copy(U_.data(), U_.data() + U_.size(), pkc.data());
+    const int64_t K = p.k, C = p.c;
+    for (int64_t pos = 0; pos < t_->positions; ++pos)
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t c = 0; c < C; ++c) U_[size_t((pos * C + c) * K + k)] = pkc[size_t((pos * K + k) * C + c)];
+  }
   bias_or_zero(p, bias, bias_.data());
   weight_ms_ = t.ms();
 }
@@ -78,6 +95,39 @@ struct LaneStage {
   }
 };
 
+// Tiles [t0, t0 + kLanes) of channel c, one per lane: tiles[e * kLanes + l] = element e of tile t0 + l; lanes
+// from `lanes` on (past the last tile) are zeros.
+void TiledConv::gather_tiles(const float* input, int64_t c, int64_t t0, int lanes, float* tiles) const {
+  const ConvProblem& p = p_;
+  constexpr int L = TileTransform::kLanes;
+  const int ih = t_->in_h, iw = t_->in_w;
+    for (int l = 0; l < L; ++l) {
+    const int64_t t = t0 + l;
+    if (l >= lanes) {  // lanes past the last tile: zeros
+      for (int e = 0; e < ih * iw; ++e) tiles[e * L + l] = 0.0f;
+      continue;
+    }
+    const auto [n, ty, tx] = tile_at(t);
+    const float* plane = input + (n * p.c + c) * p.h * p.w;
+    // Tile origin in input coordinates (padding makes it negative at the top/left border).
+    const int64_t y0 = ty * t_->out_h - p.pt, x0 = tx * t_->out_w - p.pl;
+    if (y0 >= 0 && y0 + ih <= p.h && x0 >= 0 && x0 + iw <= p.w) {  // interior: whole rows, no checks
+      for (int i = 0; i < ih; ++i) {
+        const float* src = plane + (y0 + i) * p.w + x0;
+        for (int j = 0; j < iw; ++j) tiles[(i * iw + j) * L + l] = src[j];
+      }
+      continue;
+    }
+    for (int i = 0; i < ih; ++i) {
+      const int64_t y = y0 + i;
+      for (int j = 0; j < iw; ++j) {
+        const int64_t x = x0 + j;
+        tiles[(i * iw + j) * L + l] = (y >= 0 && y < p.h && x >= 0 && x < p.w) ? plane[y * p.w + x] : 0.0f;
+      }
+    }
+  }
+}
+
 void TiledConv::input_transform(const float* input) {
   const ConvProblem& p = p_;
   constexpr int L = TileTransform::kLanes;
@@ -92,31 +142,7 @@ void TiledConv::input_transform(const float* input) {
     for (int64_t c = 0; c < p.c; ++c)
       for (int64_t t0 = 0; t0 < tiles_; t0 += L) {
         const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
-        for (int l = 0; l < L; ++l) {
-          const int64_t t = t0 + l;
-          if (l >= lanes) {  // lanes past the last tile: zeros
-            for (int e = 0; e < ih * iw; ++e) tiles[e * L + l] = 0.0f;
-            continue;
-          }
-          const auto [n, ty, tx] = tile_at(t);
-          const float* plane = input + (n * p.c + c) * p.h * p.w;
-          // Tile origin in input coordinates (padding makes it negative at the top/left border).
-          const int64_t y0 = ty * t_->out_h - p.pt, x0 = tx * t_->out_w - p.pl;
-          if (y0 >= 0 && y0 + ih <= p.h && x0 >= 0 && x0 + iw <= p.w) {  // interior: whole rows, no checks
-            for (int i = 0; i < ih; ++i) {
-              const float* src = plane + (y0 + i) * p.w + x0;
-              for (int j = 0; j < iw; ++j) tiles[(i * iw + j) * L + l] = src[j];
-            }
-            continue;
-          }
-          for (int i = 0; i < ih; ++i) {
-            const int64_t y = y0 + i;
-            for (int j = 0; j < iw; ++j) {
-              const int64_t x = x0 + j;
-              tiles[(i * iw + j) * L + l] = (y >= 0 && y < p.h && x >= 0 && x < p.w) ? plane[y * p.w + x] : 0.0f;
-            }
-          }
-        }
+        gather_tiles(input, c, t0, lanes, tiles);
         float* row = V_.data() + (c * tiles_ + t0) * vals_;
         if (lanes == L) {
           t_->input(tiles, row, stride, L, scratch);
@@ -147,11 +173,42 @@ void TiledConv::multiply() {
   }
 }
 
-void TiledConv::output_transform(float* output) {
+// Output tiles [t0, t0 + lanes) of filter k (tiles[e * kLanes + l], stride-1 cross-correlation) plus bias
+// into the output: cropped at the edges, every sh-th row / sw-th column kept when stride > 1.
+void TiledConv::scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lanes, float* output) const {
   const ConvProblem& p = p_;
   constexpr int L = TileTransform::kLanes;
   const int64_t OH = p.oh(), OW = p.ow();
   const int oh = t_->out_h, ow = t_->out_w;
+  const float b = bias_[size_t(k)];
+  for (int l = 0; l < lanes; ++l) {
+    const int64_t t = t0 + l;
+    const auto [n, ty, tx] = tile_at(t);
+    float* plane = output + (n * p.k + k) * OH * OW;
+    if (p.sh == 1 && p.sw == 1) {  // stride 1: output tile rows land contiguously, crop at the edges
+      const int64_t nx = std::min<int64_t>(ow, OW - tx * ow);
+      for (int i = 0; i < oh && ty * oh + i < OH; ++i) {
+        float* dst = plane + (ty * oh + i) * OW + tx * ow;
+        for (int64_t j = 0; j < nx; ++j) dst[j] = tiles[(i * ow + j) * L + l] + b;
+      }
+      continue;
+    }
+    for (int i = 0; i < oh; ++i) {
+      const int64_t y1 = ty * oh + i;  // row of the stride-1 output
+      if (y1 >= oh1_ || y1 % p.sh != 0) continue;
+      const int64_t y = y1 / p.sh;
+      for (int j = 0; j < ow; ++j) {
+        const int64_t x1 = tx * ow + j;
+        if (x1 >= ow1_ || x1 % p.sw != 0) continue;
+        plane[y * OW + x1 / p.sw] = tiles[(i * ow + j) * L + l] + b;
+      }
+    }
+  }
+}
+
+void TiledConv::output_transform(float* output) {
+  const ConvProblem& p = p_;
+  constexpr int L = TileTransform::kLanes;
   const size_t stride = size_t(p.k * tiles_ * vals_);
 #pragma omp parallel
   {
@@ -169,35 +226,13 @@ void TiledConv::output_transform(float* output) {
           stage.from_row(row, stride, lanes);
           t_->output(stage.stage, size_t(L * vals_), tiles, lanes, scratch);
         }
-        const float b = bias_[size_t(k)];
-        for (int l = 0; l < lanes; ++l) {
-          const int64_t t = t0 + l;
-          const auto [n, ty, tx] = tile_at(t);
-          float* plane = output + (n * p.k + k) * OH * OW;
-          if (p.sh == 1 && p.sw == 1) {  // stride 1: output tile rows land contiguously, crop at the edges
-            const int64_t nx = std::min<int64_t>(ow, OW - tx * ow);
-            for (int i = 0; i < oh && ty * oh + i < OH; ++i) {
-              float* dst = plane + (ty * oh + i) * OW + tx * ow;
-              for (int64_t j = 0; j < nx; ++j) dst[j] = tiles[(i * ow + j) * L + l] + b;
-            }
-            continue;
-          }
-          for (int i = 0; i < oh; ++i) {
-            const int64_t y1 = ty * oh + i;  // row of the stride-1 output
-            if (y1 >= oh1_ || y1 % p.sh != 0) continue;
-            const int64_t y = y1 / p.sh;
-            for (int j = 0; j < ow; ++j) {
-              const int64_t x1 = tx * ow + j;
-              if (x1 >= ow1_ || x1 % p.sw != 0) continue;
-              plane[y * OW + x1 / p.sw] = tiles[(i * ow + j) * L + l] + b;
-            }
-          }
-        }
+        scatter_tiles(tiles, k, t0, lanes, output);
       }
   }
 }
 
 void TiledConv::execute(const float* input, float* output) {
+  if (fused_) return execute_fused(input, output);
   PhaseTimer t;
   input_transform(input);
   const double in_ms = t.lap();

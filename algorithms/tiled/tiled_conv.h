@@ -7,6 +7,8 @@
 //   3. output transform: inverse-transforms M[.][k][tile] into output tiles, adds bias, crops, and keeps
 //      every sh-th row / sw-th column when stride > 1 (computed at stride 1: wasted work, counted).
 // Weights are transformed once in set_weights() into U[position][K][C]. Each phase is timed.
+// Real transforms (Winograd) run the same three phases fused per batch of tiles instead, so V and M never
+// leave the cache (tile_block_pipeline.cpp); complex ones (FFT) run them one after the other over all tiles.
 #pragma once
 
 #include <memory>
@@ -43,6 +45,11 @@ class TiledConv : public ConvMethod {
     const int64_t per_image = tiles_h_ * tiles_w_;
     return {t / per_image, t % per_image / tiles_w_, t % tiles_w_};
   }
+  void gather_tiles(const float* input, int64_t c, int64_t t0, int lanes, float* tiles) const;
+  void scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lanes, float* output) const;
+  // Real transforms (Winograd): one batch of tiles through all three phases per thread (tile_block_pipeline.cpp).
+  void execute_fused(const float* input, float* output);
+  size_t fused_floats_per_thread() const;
   void input_transform(const float* input);
   void multiply();
   void output_transform(float* output);
@@ -53,6 +60,7 @@ class TiledConv : public ConvMethod {
   int64_t tiles_h_ = 0, tiles_w_ = 0;  // tiles per image
   int64_t tiles_ = 0;                  // N * tiles_h * tiles_w
   int vals_ = 1;                       // floats per value: 1 real, 2 complex
+  bool fused_ = false;                 // real transforms: U is [position][C][K], no V or M (execute_fused)
   Buffer<float> U_, V_, M_, scratch_, bias_;
   size_t scratch_per_thread_ = 0;
   PhaseTimes phases_;
