@@ -16,6 +16,23 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+Timing summarize(const std::vector<double>& v, const std::map<std::string, std::vector<double>>& phase_samples,
+                 const std::vector<double>& untimed) {
+  Timing t;
+  t.repetitions = int(v.size());
+  if (v.empty()) return t;
+  t.median_ms = median(v);
+  double sum = 0, sq = 0;
+  for (double x : v) sum += x;
+  t.mean_ms = sum / double(v.size());
+  for (double x : v) sq += (x - t.mean_ms) * (x - t.mean_ms);
+  t.stddev_ms = v.size() > 1 ? std::sqrt(sq / double(v.size() - 1)) : 0;
+  t.cv = t.mean_ms > 0 ? t.stddev_ms / t.mean_ms : 0;
+  for (const auto& [phase, samples] : phase_samples) t.phase_median_ms[phase] = median(samples);
+  t.untimed_median_ms = median(untimed);
+  return t;
+}
+
 // Receives Google Benchmark's runs: keeps the repetitions of the current measurement, and forwards
 // everything to the JSON reporter (whose context is written once per session).
 class BenchmarkSession::Collector : public benchmark::BenchmarkReporter {
@@ -95,22 +112,12 @@ Timing BenchmarkSession::time(const std::string& name, ConvMethod& m, const floa
   benchmark::RunSpecifiedBenchmarks(collector_.get());
   benchmark::ClearRegisteredBenchmarks();
 
-  Timing t;
-  t.error = collector_->error;
-  const std::vector<double>& v = collector_->times_ms;
-  if (t.error.empty() && v.empty()) t.error = "no runs (filtered out by --benchmark_filter?)";
-  if (!t.error.empty()) return t;
-  t.repetitions = int(v.size());
-  t.median_ms = median(v);
-  double sum = 0, sq = 0;
-  for (double x : v) sum += x;
-  t.mean_ms = sum / double(v.size());
-  for (double x : v) sq += (x - t.mean_ms) * (x - t.mean_ms);
-  t.stddev_ms = v.size() > 1 ? std::sqrt(sq / double(v.size() - 1)) : 0;
-  t.cv = t.mean_ms > 0 ? t.stddev_ms / t.mean_ms : 0;
-  for (auto& [phase, samples] : phase_samples) t.phase_median_ms[phase] = median(samples);
-  t.untimed_median_ms = median(untimed);
-  return t;
+  if (!collector_->error.empty() || collector_->times_ms.empty()) {
+    Timing t;
+    t.error = collector_->error.empty() ? "no runs (filtered out by --benchmark_filter?)" : collector_->error;
+    return t;
+  }
+  return summarize(collector_->times_ms, phase_samples, untimed);
 }
 
 }  // namespace convlab

@@ -1,8 +1,9 @@
-// Timing with Google Benchmark, one measurement at a time: each (problem, method) is registered at run
-// time (benchmark::RegisterBenchmark), run with repetitions, then cleared, so its row can be written
-// before the next starts. Manual time: each iteration is execute()'s wall time minus the method's
-// untimed_ms() (a peer's layout reorders). Google Benchmark's own JSON of every run goes to benchmark.json.
-// Plan and weight transform happen before and are timed apart (plan_ms).
+// Timing with Google Benchmark: each call registers one benchmark at run time (benchmark::RegisterBenchmark),
+// runs it with the given repetitions, then clears it. The sweep calls it with one repetition per method and
+// round, interleaving a problem's methods (cmd_sweep.cpp), and combines the rounds with summarize().
+// Manual time: each iteration is execute()'s wall time minus the method's untimed_ms() (a peer's layout
+// reorders). Google Benchmark's own JSON of every run goes to benchmark.json. Plan and weight transform
+// happen before and are timed apart (plan_ms).
 #pragma once
 
 #include <fstream>
@@ -50,5 +51,9 @@ class BenchmarkSession {
 };
 
 double median(std::vector<double> v);
+
+// Statistics of repetition times (ms), with per-phase and untimed samples summarized by their medians.
+Timing summarize(const std::vector<double>& times_ms, const std::map<std::string, std::vector<double>>& phase_samples,
+                 const std::vector<double>& untimed_ms);
 
 }  // namespace convlab

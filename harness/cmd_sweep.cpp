@@ -1,6 +1,7 @@
 // `convlab sweep`: the product's main job. For every (problem, threads, method/impl/variant): applicability,
-// a correctness gate against the float64 reference (cached per problem), then Google Benchmark timing, and
-// one row appended to results.csv at once. Ends with winners.csv, the winners table and the report.
+// a correctness gate against the float64 reference (cached per problem), then Google Benchmark timing in
+// rounds interleaved with the problem's other methods, and the problem's rows appended to results.csv as
+// soon as it is done. Ends with winners.csv, the winners table and the report.
 #include <omp.h>
 #include <sys/stat.h>
 
@@ -225,89 +226,152 @@ int cmd_sweep(int argc, char** argv) {
 
   ResultsWriter writer(csv);
   BenchmarkSession session(a.passthrough(), out + "/" + json_name);
-  std::map<size_t, ProblemData> data;  // only the current problem is kept
   const auto t_start = std::chrono::steady_clock::now();
   std::map<std::string, int> tally;
-  for (size_t n = 0; n < todo.size(); ++n) {
-    const WorkItem& item = items[todo[n]];
-    const SweepProblem& sp = problems[item.problem_index];
+  // Work goes by group: the methods of one (problem, threads). Each is checked against the reference as it
+  // comes; those that pass are then timed in interleaved rounds, one repetition of each per round, so a
+  // burst of load on this shared machine falls on every method alike and their ratios stay fair. A method
+  // whose workspace would take the group past kInterleavedBytes is timed alone at once instead.
+  constexpr size_t kInterleavedBytes = size_t(2) << 30;
+  for (size_t n = 0; n < todo.size();) {
+    const WorkItem& head = items[todo[n]];
+    size_t end = n;
+    while (end < todo.size() && items[todo[end]].problem_index == head.problem_index &&
+           items[todo[end]].threads == head.threads)
+      ++end;
+    const SweepProblem& sp = problems[head.problem_index];
     const ConvProblem& p = sp.p;
-    if (!data.count(item.problem_index)) {
-      data.clear();
-      ProblemData& d = data[item.problem_index];
-      const uint64_t s = seed * 1000003 + std::hash<std::string>{}(p.descriptor());
-      d.x.resize(size_t(p.input_elems()));
-      d.w.resize(size_t(p.weight_elems()));
-      d.b.resize(size_t(p.k));
-      random_fill(d.x.data(), d.x.size(), s);
-      random_fill(d.w.data(), d.w.size(), s + 1);
-      random_fill(d.b.data(), d.b.size(), s + 2);
-    }
-    ProblemData& d = data[item.problem_index];
-    const std::string label = item.spec.method + "/" + item.spec.impl + (item.spec.variant.empty() ? "" : "/" + item.spec.variant) +
-                              (item.spec.schedule.empty() ? "" : "/" + item.spec.schedule);
-    {
-      const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-      const double eta = n ? el / double(n) * double(todo.size() - n) : 0;
-      std::cerr << "[" << n + 1 << "/" << todo.size() << "] " << p.descriptor() << " " << label << " t" << item.threads
-                << "  elapsed " << hms(el) << (n ? "  ETA " + hms(eta) : "") << "\n";
-    }
-    Row row = problem_row(sp);
-    row["method"] = item.spec.method, row["impl"] = item.spec.impl, row["variant"] = item.spec.variant;
-    row["schedule"] = item.spec.schedule, row["threads"] = std::to_string(item.threads);
-    try {
-      set_threads(item.threads);
-      std::unique_ptr<ConvMethod> m = make_method(item.spec);
-      if (std::string why = m->not_applicable(p); !why.empty()) {
-        row["status"] = "n/a", row["reason"] = why;
+    ProblemData d;
+    const uint64_t s = seed * 1000003 + std::hash<std::string>{}(p.descriptor());
+    d.x.resize(size_t(p.input_elems()));
+    d.w.resize(size_t(p.weight_elems()));
+    d.b.resize(size_t(p.k));
+    random_fill(d.x.data(), d.x.size(), s);
+    random_fill(d.w.data(), d.w.size(), s + 1);
+    random_fill(d.b.data(), d.b.size(), s + 2);
+
+    struct Slot {
+      Row row;
+      std::string label, bench_name;
+      std::unique_ptr<ConvMethod> m;  // kept while it waits for the interleaved rounds
+      std::vector<float> y;
+      std::vector<double> reps;
+      std::map<std::string, std::vector<double>> phases;
+      std::vector<double> untimed;
+    };
+    std::vector<Slot> slots(end - n);
+    size_t waiting_bytes = 0;
+    // Fills a timed slot's row from its timing (or its error).
+    auto finish = [&](Slot& sl, const Timing& t) {
+      Row& row = sl.row;
+      if (!t.error.empty()) {
+        row["status"] = "error", row["reason"] = t.error;
       } else {
-        std::vector<float> y(size_t(p.output_elems()));
+        row["status"] = "ok";
+        row["median_ms"] = fmt(t.median_ms), row["mean_ms"] = fmt(t.mean_ms), row["stddev_ms"] = fmt(t.stddev_ms);
+        row["cv"] = fmt(t.cv), row["repetitions"] = std::to_string(t.repetitions);
+        row["gflops"] = fmt(p.flops() / t.median_ms / 1e6);
+        row["weight_transform_ms"] = row["plan_ms"];
+        for (const auto& [phase, ms] : sl.m->phases())
+          if (phase == "weight_transform") row["weight_transform_ms"] = fmt(ms);
+        for (const auto& [phase, ms] : t.phase_median_ms) row[phase + "_ms"] = fmt(ms);
+        row["untimed_ms"] = fmt(t.untimed_median_ms);
+      }
+      sl.m.reset();
+      sl.y = {};
+    };
+    for (size_t i = n; i < end; ++i) {
+      const WorkItem& item = items[todo[i]];
+      Slot& sl = slots[i - n];
+      sl.label = item.spec.method + "/" + item.spec.impl + (item.spec.variant.empty() ? "" : "/" + item.spec.variant) +
+                 (item.spec.schedule.empty() ? "" : "/" + item.spec.schedule);
+      {
+        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+        const double eta = i ? el / double(i) * double(todo.size() - i) : 0;
+        std::cerr << "[" << i + 1 << "/" << todo.size() << "] " << p.descriptor() << " " << sl.label << " t"
+                  << item.threads << "  elapsed " << hms(el) << (i ? "  ETA " + hms(eta) : "") << "\n";
+      }
+      Row& row = sl.row;
+      row = problem_row(sp);
+      row["method"] = item.spec.method, row["impl"] = item.spec.impl, row["variant"] = item.spec.variant;
+      row["schedule"] = item.spec.schedule, row["threads"] = std::to_string(item.threads);
+      sl.bench_name = p.descriptor() + "/" + sl.label + "/threads:" + std::to_string(item.threads);
+      try {
+        set_threads(item.threads);
+        sl.m = make_method(item.spec);
+        if (std::string why = sl.m->not_applicable(p); !why.empty()) {
+          row["status"] = "n/a", row["reason"] = why;
+          sl.m.reset();
+          continue;
+        }
+        sl.y.resize(size_t(p.output_elems()));
         const auto t0 = std::chrono::steady_clock::now();
-        m->plan(p);
-        m->set_weights(d.w.data(), d.b.data());
+        sl.m->plan(p);
+        sl.m->set_weights(d.w.data(), d.b.data());
         row["plan_ms"] = fmt(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-        row["variant"] = m->variant();
-        row["workspace_bytes"] = std::to_string(m->workspace_bytes());
-        row["actual_gflop"] = fmt(m->actual_flops() / 1e9);
-        m->execute(d.x.data(), y.data());
+        row["variant"] = sl.m->variant();
+        row["workspace_bytes"] = std::to_string(sl.m->workspace_bytes());
+        row["actual_gflop"] = fmt(sl.m->actual_flops() / 1e9);
+        sl.m->execute(d.x.data(), sl.y.data());
         if (d.ref.empty()) d.ref = conv_reference(p, d.x.data(), d.w.data(), d.b.data());
-        const ErrorStats e = compare_to_reference(d.ref, y.data());
-        const double tol = m->tolerance(p);
+        const ErrorStats e = compare_to_reference(d.ref, sl.y.data());
+        const double tol = sl.m->tolerance(p);
         row["max_abs_err"] = fmt(e.max_abs), row["max_rel_err"] = fmt(e.max_rel), row["tolerance"] = fmt(tol);
-        row["reason"] = m->remark(p);
+        row["reason"] = sl.m->remark(p);
         if (!e.finite || e.max_rel > tol) {
           row["status"] = "wrong";
           row["reason"] = "max relative error " + fmt(e.max_rel) + " exceeds tolerance " + fmt(tol);
+          sl.m.reset();
+          continue;
+        }
+        const size_t bytes = sl.m->workspace_bytes() + sl.y.size() * sizeof(float);
+        if (waiting_bytes + bytes > kInterleavedBytes) {  // too big to wait beside the others: time it now
+          finish(sl, session.time(sl.bench_name, *sl.m, d.x.data(), sl.y.data(), topt));
         } else {
-          const Timing t = session.time(p.descriptor() + "/" + label + "/threads:" + std::to_string(item.threads), *m,
-                                        d.x.data(), y.data(), topt);
+          waiting_bytes += bytes;
+          row["status"] = "timing";
+        }
+      } catch (const std::exception& e) {
+        row["status"] = "error";
+        row["reason"] = e.what();
+        sl.m.reset();
+      }
+    }
+    // Interleaved rounds: one repetition of every waiting method per round.
+    TimingOptions one = topt;
+    one.repetitions = 1;
+    for (int r = 0; r < topt.repetitions; ++r)
+      for (Slot& sl : slots) {
+        if (sl.row["status"] != "timing") continue;
+        try {
+          set_threads(std::stoi(sl.row["threads"]));
+          const Timing t = session.time(sl.bench_name, *sl.m, d.x.data(), sl.y.data(), one);
           if (!t.error.empty()) {
-            row["status"] = "error", row["reason"] = t.error;
-          } else {
-            row["status"] = "ok";
-            row["median_ms"] = fmt(t.median_ms), row["mean_ms"] = fmt(t.mean_ms), row["stddev_ms"] = fmt(t.stddev_ms);
-            row["cv"] = fmt(t.cv), row["repetitions"] = std::to_string(t.repetitions);
-            row["gflops"] = fmt(p.flops() / t.median_ms / 1e6);
-            row["weight_transform_ms"] = row["plan_ms"];
-            for (const auto& [phase, ms] : m->phases())
-              if (phase == "weight_transform") row["weight_transform_ms"] = fmt(ms);
-            for (const auto& [phase, ms] : t.phase_median_ms) row[phase + "_ms"] = fmt(ms);
-            row["untimed_ms"] = fmt(t.untimed_median_ms);
+            finish(sl, t);
+            continue;
           }
+          sl.reps.push_back(t.median_ms);
+          for (const auto& [phase, ms] : t.phase_median_ms) sl.phases[phase].push_back(ms);
+          sl.untimed.push_back(t.untimed_median_ms);
+        } catch (const std::exception& e) {
+          sl.row["status"] = "error", sl.row["reason"] = e.what();
+          sl.m.reset();
         }
       }
-    } catch (const std::exception& e) {
-      row["status"] = "error";
-      row["reason"] = e.what();
+    for (size_t i = n; i < end; ++i) {
+      Slot& sl = slots[i - n];
+      Row& row = sl.row;
+      if (row["status"] == "timing") finish(sl, summarize(sl.reps, sl.phases, sl.untimed));
+      writer.append(row);
+      ++tally[row["status"]];
+      // benchdnn-style line: status, implementation, problem, figure.
+      std::printf("%s,%s,t%d,%s,%s ms,%s GFLOP/s%s%s\n", row["status"].c_str(), sl.label.c_str(), items[todo[i]].threads,
+                  p.descriptor().c_str(), row["median_ms"].empty() ? "-" : row["median_ms"].c_str(),
+                  row["gflops"].empty() ? "-" : row["gflops"].c_str(), row["reason"].empty() ? "" : ",",
+                  row["reason"].c_str());
     }
-    writer.append(row);
-    ++tally[row["status"]];
-    // benchdnn-style line: status, implementation, problem, figure.
-    std::printf("%s,%s,t%d,%s,%s ms,%s GFLOP/s%s%s\n", row["status"].c_str(), label.c_str(), item.threads,
-                p.descriptor().c_str(), row["median_ms"].empty() ? "-" : row["median_ms"].c_str(),
-                row["gflops"].empty() ? "-" : row["gflops"].c_str(), row["reason"].empty() ? "" : ",",
-                row["reason"].c_str());
     std::fflush(stdout);
+    n = end;
   }
   info.finished = utc_now();
   info.tally = tally;

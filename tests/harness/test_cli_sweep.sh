@@ -25,6 +25,13 @@ grep -q "^tests:$rows " "$tmp/full.out" && ok "tally line" || bad "no tally line
 grep -q ',n/a,stride 2x2: Winograd' "$tmp/full/results.csv" && ok "winograd stride 2 is n/a with its reason" \
   || grep -q 'n/a,stride 2' "$tmp/full/results.csv" && ok "winograd stride 2 is n/a" || bad "no n/a row for winograd stride 2"
 ! grep -q ',wrong,\|,error,' "$tmp/full/results.csv" && ok "no wrong or error rows" || bad "wrong/error rows"
+# Interleaved rounds: a problem's methods take turns, one repetition each, and every ok row has --repetitions.
+names=$(grep -o '"run_name": "[^"]*"' "$tmp/full/benchmark.json" | head -4 | sed 's|/min_time.*||')
+first=$(sed -n 1p <<<"$names")
+[ "$(sed -n 2p <<<"$names")" != "$first" ] && [ "$(grep -c -x -F "$first" <<<"$names")" -ge 1 ] \
+  && ok "methods of a problem take turns: $(tr '\n' ' ' <<<"$names" | cut -c1-120)" || bad "not interleaved: $names"
+/usr/bin/python3 -c 'import csv, sys; sys.exit(any(r["status"] == "ok" and r["repetitions"] != "2" for r in csv.DictReader(open(sys.argv[1]))))' \
+  "$tmp/full/results.csv" && ok "every ok row has 2 repetitions" || bad "ok rows without 2 repetitions"
 
 # Kill a sweep after a few rows (SIGKILL: no chance to clean up), then resume it.
 "$convlab" sweep "${grid[@]}" --min-time 0.05 --out "$tmp/killed" >/dev/null 2>&1 &
