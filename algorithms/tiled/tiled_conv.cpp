@@ -7,8 +7,12 @@
 
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
+#include "lane_transpose.h"
 
 namespace convlab {
+
+// Largest tile (rows x 8-rounded columns) that gather_tiles/scatter_tiles move through registers: 32 x 32.
+constexpr int64_t kEdgeFloats = 1024;
 
 void TiledConv::plan(const ConvProblem& p) {
   p_ = p;
@@ -101,7 +105,46 @@ void TiledConv::gather_tiles(const float* input, int64_t c, int64_t t0, int lane
   const ConvProblem& p = p_;
   constexpr int L = TileTransform::kLanes;
   const int ih = t_->in_h, iw = t_->in_w;
+  const int64_t span = (iw + 7) / 8 * 8;  // floats read per tile row
+  if (ih * span <= kEdgeFloats) {
+    // Row pieces transposed in registers, 8 lanes at a time. A lane whose tile lies inside the image reads
+    // it in place; a border tile is first copied, zero-padded, to a small buffer; missing lanes read zeros.
+    alignas(32) float edge[L][kEdgeFloats];
+    const float* src[L];
+    int64_t pitch[L];
     for (int l = 0; l < L; ++l) {
+      if (l >= lanes) {
+        std::fill(edge[l], edge[l] + span, 0.0f);
+        src[l] = edge[l], pitch[l] = 0;
+        continue;
+      }
+      const auto [n, ty, tx] = tile_at(t0 + l);
+      const int64_t y0 = ty * t_->out_h - p.pt, x0 = tx * t_->out_w - p.pl;
+      const float* plane = input + (n * p.c + c) * p.h * p.w;
+      if (y0 >= 0 && y0 + ih <= p.h && x0 >= 0 && x0 + span <= p.w) {
+        src[l] = plane + y0 * p.w + x0, pitch[l] = p.w;
+        continue;
+      }
+      // Columns [lo, hi) of the tile lie inside the image; rows outside it are zeros.
+      const int64_t lo = std::min<int64_t>(iw, std::max<int64_t>(0, -x0));
+      const int64_t hi = std::max<int64_t>(lo, std::min<int64_t>(iw, p.w - x0));
+      for (int i = 0; i < ih; ++i) {
+        float* e = edge[l] + i * span;
+        const int64_t y = y0 + i;
+        const bool row_in = y >= 0 && y < p.h;
+        for (int64_t j = 0; j < span; ++j) e[j] = row_in && j >= lo && j < hi ? plane[y * p.w + x0 + j] : 0.0f;
+      }
+      src[l] = edge[l], pitch[l] = span;
+    }
+    for (int i = 0; i < ih; ++i)
+      for (int jb = 0; jb < iw; jb += 8) {
+        const float* rows[L];
+        for (int l = 0; l < L; ++l) rows[l] = src[l] + i * pitch[l] + jb;
+        rows_to_lanes(rows, std::min(8, iw - jb), tiles + size_t(i * iw + jb) * L);
+      }
+    return;
+  }
+  for (int l = 0; l < L; ++l) {
     const int64_t t = t0 + l;
     if (l >= lanes) {  // lanes past the last tile: zeros
       for (int e = 0; e < ih * iw; ++e) tiles[e * L + l] = 0.0f;
@@ -181,6 +224,40 @@ void TiledConv::scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lan
   const int64_t OH = p.oh(), OW = p.ow();
   const int oh = t_->out_h, ow = t_->out_w;
   const float b = bias_[size_t(k)];
+  const int span = (ow + 7) / 8 * 8;
+  if (p.sh == 1 && p.sw == 1 && oh * span <= kEdgeFloats) {
+    // Transposed in registers, 8 lanes at a time, straight into the output where the whole tile fits;
+    // a tile cut by the edge goes through a small buffer, and only its part inside is copied.
+    alignas(32) float edge[L][kEdgeFloats];
+    float* dst[L];
+    int64_t pitch[L];
+    bool cut[L];
+    for (int l = 0; l < L; ++l) {
+      cut[l] = true;
+      dst[l] = edge[l], pitch[l] = span;
+      if (l >= lanes) continue;
+      const auto [n, ty, tx] = tile_at(t0 + l);
+      if ((ty + 1) * oh <= OH && (tx + 1) * ow <= OW) {
+        cut[l] = false;
+        dst[l] = output + ((n * p.k + k) * OH + ty * oh) * OW + tx * ow, pitch[l] = OW;
+      }
+    }
+    for (int i = 0; i < oh; ++i)
+      for (int jb = 0; jb < ow; jb += 8) {
+        float* rows[L];
+        for (int l = 0; l < L; ++l) rows[l] = dst[l] + i * pitch[l] + jb;
+        lanes_to_rows(tiles + size_t(i * ow + jb) * L, std::min(8, ow - jb), b, rows);
+      }
+    for (int l = 0; l < lanes; ++l) {
+      if (!cut[l]) continue;
+      const auto [n, ty, tx] = tile_at(t0 + l);
+      float* plane = output + (n * p.k + k) * OH * OW;
+      const int64_t nx = std::min<int64_t>(ow, OW - tx * ow);
+      for (int i = 0; i < oh && ty * oh + i < OH; ++i)
+        std::copy(edge[l] + i * span, edge[l] + i * span + nx, plane + (ty * oh + i) * OW + tx * ow);
+    }
+    return;
+  }
   for (int l = 0; l < lanes; ++l) {
     const int64_t t = t0 + l;
     const auto [n, ty, tx] = tile_at(t);
