@@ -7,8 +7,9 @@
 //   multiply:        per block of up to 12 filters and per position, a register-blocked product
 //                    Mb[position][filter][lane] = sum_c U[position][c][filter] * Vb[position][c][lane]
 //   output transform: the block's filters -> output tiles, bias, crop, scatter
-// U is stored [position][C][K] so the filters of a block are adjacent broadcasts; each Vb vector feeds up
-// to 12 FMAs held in registers. Phases are timed per thread and reported as their mean over threads.
+// U is stored per filter block as [position][C][filters], so a block's product reads it in order (whole
+// cache lines, prefetched) and broadcasts adjacent values; each Vb vector feeds up to 12 FMAs held in
+// registers. Phases are timed per thread and reported as their mean over threads.
 #include <omp.h>
 
 #include <algorithm>
@@ -23,7 +24,7 @@ namespace {
 
 constexpr int L = TileTransform::kLanes;
 typedef float Vec __attribute__((vector_size(4 * L)));
-constexpr int kMaxFilters = 12;  // accumulators per block: 12 of the 16 vector registers
+constexpr int kMaxFilters = 12;  // accumulators per block: 12 of the 16 vector registers (kFusedFilters)
 
 // M[i][lane] = sum_c U[c][i] * V[c][lane] for NK filters i; U rows are `ldu` apart.
 template <int NK>
@@ -55,10 +56,8 @@ size_t TiledConv::fused_floats_per_thread() const {
 
 void TiledConv::execute_fused(const float* input, float* output) {
   const ConvProblem& p = p_;
-  const int64_t C = p.c, K = p.k, P = t_->positions;
+  const int64_t C = p.c, P = t_->positions;
   const int64_t batches = (tiles_ + L - 1) / L;
-  // Filter blocks of near-equal size, none above kMaxFilters (64 = 6 x 11 - 2: 11, 11, 11, 11, 10, 10).
-  const int64_t nblocks = (K + kMaxFilters - 1) / kMaxFilters;
   double in_ms = 0, mul_ms = 0, out_ms = 0;
   int threads = 1;
 #pragma omp parallel reduction(+ : in_ms, mul_ms, out_ms)
@@ -80,18 +79,17 @@ void TiledConv::execute_fused(const float* input, float* output) {
         t_->input(tiles, Vb + c * L, size_t(C * L), L, scratch);
       }
       in_ms += timer.lap();
-      for (int64_t kb = 0, k0 = 0; kb < nblocks; ++kb) {
-        const int nk = int(K / nblocks + (kb < K % nblocks ? 1 : 0));
+      for (const auto& [k0, nk] : filter_blocks_) {
         const ProductFn product = kProducts[size_t(nk - 1)];
+        const float* Ublk = U_.data() + k0 * P * C;  // [P][C][nk]
         for (int64_t pos = 0; pos < P; ++pos)
-          product(U_.data() + (pos * C * K + k0), K, Vb + pos * C * L, C, Mb + pos * nk * L);
+          product(Ublk + pos * C * nk, nk, Vb + pos * C * L, C, Mb + pos * nk * L);
         mul_ms += timer.lap();
         for (int i = 0; i < nk; ++i) {
           t_->output(Mb + i * L, size_t(nk * L), tiles, lanes, scratch);
           scatter_tiles(tiles, k0 + i, t0, lanes, output);
         }
         out_ms += timer.lap();
-        k0 += nk;
       }
     }
   }

@@ -33,6 +33,16 @@ void TiledConv::plan(const ConvProblem& p) {
   const double vm_bytes = 4.0 * double(P) * double((p.c + p.k) * tiles_);
   const double batches = double((tiles_ + L - 1) / L);
   fused_ = !t_->complex && u_bytes <= 4e6 && u_bytes * batches < 4.0 * 2.0 * vm_bytes;
+  // Fused: filter blocks of near-equal size, none above kFusedFilters (64 = 11, 11, 11, 11, 10, 10).
+  filter_blocks_.clear();
+  if (fused_) {
+    const int64_t nblocks = (p.k + kFusedFilters - 1) / kFusedFilters;
+    for (int64_t kb = 0, k0 = 0; kb < nblocks; ++kb) {
+      const int nk = int(p.k / nblocks + (kb < p.k % nblocks ? 1 : 0));
+      filter_blocks_.push_back({k0, nk});
+      k0 += nk;
+    }
+  }
   U_.resize(P * size_t(p.k * p.c * vals_));
   V_.resize(fused_ ? 0 : P * size_t(p.c * tiles_ * vals_));
   M_.resize(fused_ ? 0 : P * size_t(p.k * tiles_ * vals_));
@@ -68,13 +78,16 @@ void TiledConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
   const ConvProblem& p = p_;
   transform_weights(p, *t_, w, U_.data(), size_t(vals_), size_t(p.k * p.c * vals_));
-  if (fused_) {  // [P][K][C] -> [P][C][K]: a block's filters adjacent
+  if (fused_) {  // [P][K][C] -> per filter block [P][C][nk]: each block's product reads U in order
     Buffer<float> pkc(U_.size());
     std::copy(U_.data(), U_.data() + U_.size(), pkc.data());
-    const int64_t K = p.k, C = p.c;
-    for (int64_t pos = 0; pos < t_->positions; ++pos)
-      for (int64_t k = 0; k < K; ++k)
-        for (int64_t c = 0; c < C; ++c) U_[size_t((pos * C + c) * K + k)] = pkc[size_t((pos * K + k) * C + c)];
+    const int64_t K = p.k, C = p.c, P = t_->positions;
+    for (const auto& [k0, nk] : filter_blocks_) {
+      float* blk = U_.data() + k0 * P * C;
+      for (int64_t pos = 0; pos < P; ++pos)
+        for (int64_t c = 0; c < C; ++c)
+          for (int i = 0; i < nk; ++i) blk[(pos * C + c) * nk + i] = pkc[size_t((pos * K + k0 + i) * C + c)];
+    }
   }
   bias_or_zero(p, bias, bias_.data());
   weight_ms_ = t.ms();

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "../buffer.h"
 #include "../method.h"
@@ -60,7 +62,9 @@ class TiledConv : public ConvMethod {
   int64_t tiles_h_ = 0, tiles_w_ = 0;  // tiles per image
   int64_t tiles_ = 0;                  // N * tiles_h * tiles_w
   int vals_ = 1;                       // floats per value: 1 real, 2 complex
-  bool fused_ = false;                 // real transforms: U is [position][C][K], no V or M (execute_fused)
+  bool fused_ = false;                 // real transforms: no V or M (execute_fused)
+  static constexpr int kFusedFilters = 12;  // filters per register block of the fused product
+  std::vector<std::pair<int64_t, int>> filter_blocks_;  // fused: (first filter, count); U is [block][P][C][count]
   Buffer<float> U_, V_, M_, scratch_, bias_;
   size_t scratch_per_thread_ = 0;
   PhaseTimes phases_;
