@@ -54,12 +54,18 @@ class DirectConv : public Generator<DirectConv> {
     weights.dim(3).set_stride(1);
     Var ko{"ko"}, ki{"ki"}, t{"t"};
     in.compute_at(output, n).vectorize(in.args()[0], V, TailStrategy::GuardWithIf);
-    auto block = [&](auto&& stage, TailStrategy tail) {
-      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).reorder(x, ki, y, ko, n).fuse(y, ko, t).parallel(t)
-          .vectorize(x, V, tail);
+    Var yo{"yo"}, yi{"yi"};
+    // A parallel item is `rows` output rows x 16 filters; its sums (conv) cover those rows.
+    auto block = [&](auto&& stage, TailStrategy tail, int rows) {
+      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(y, yo, yi, rows, TailStrategy::GuardWithIf)
+          .reorder(x, ki, yi, yo, ko, n).fuse(yo, ko, t).parallel(t).vectorize(x, V, tail);
     };
-    block(output.specialize(output.dim(0).extent() >= V), TailStrategy::ShiftInwards);
-    block(output, TailStrategy::GuardWithIf);
+    // Narrow late layers (ResNet-50's 14x14 and 7x7): 7 rows per item, so each pass's weights serve 49 or
+    // 98 outputs instead of one row's 7 or 14.
+    const Expr width = output.dim(0).extent();
+    block(output.specialize(width >= V && width <= 14), TailStrategy::ShiftInwards, 7);
+    block(output.specialize(width >= V), TailStrategy::ShiftInwards, 1);
+    block(output, TailStrategy::GuardWithIf, 7);  // narrower than a vector
     RVar co{"co"}, ci{"ci"};
     Var xb{"xb"}, xj{"xj"}, kv{"kv"}, kl{"kl"};
     conv.compute_at(output, t).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
@@ -67,7 +73,7 @@ class DirectConv : public Generator<DirectConv> {
         .split(x, xb, xj, kCols, TailStrategy::RoundUp)
         .split(k, kv, kl, V)
         .split(rd.z, co, ci, kChunk, TailStrategy::GuardWithIf)
-        .reorder(kl, kv, xj, rd.x, rd.y, ci, xb, co)
+        .reorder(kl, kv, xj, rd.x, rd.y, ci, xb, y, co)
         .vectorize(kl)
         .unroll(kv)
         .unroll(xj);
