@@ -1,9 +1,11 @@
 #include "tiled_conv.h"
 
 #include <cblas.h>
+#include <dnnl.h>
 #include <omp.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
@@ -214,19 +216,23 @@ void TiledConv::multiply() {
   const ConvProblem& p = p_;
   const int K = int(p.k), C = int(p.c), T = int(tiles_);
   // One product per position, positions spread over threads. Each BLAS call runs inside our parallel
-  // region, where the OpenMP build of OpenBLAS stays on one thread: no oversubscription.
-#pragma omp parallel for schedule(dynamic, 1)
+  // region, where the OpenMP builds of OpenBLAS and oneDNN stay on one thread: no oversubscription.
+  int failures = 0;  // an exception must not leave the parallel region
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : failures)
   for (int pos = 0; pos < t_->positions; ++pos) {
     const float* U = U_.data() + size_t(pos) * K * C * vals_;
     const float* V = V_.data() + size_t(pos) * C * T * vals_;
     float* M = M_.data() + size_t(pos) * K * T * vals_;
     if (vals_ == 1) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, K, T, C, 1.0f, U, C, V, T, 0.0f, M, T);
+      // oneDNN's sgemm: on these products (N = 16-49 tiles, one per thread) it beat OpenBLAS's by 1.1-1.6x
+      // (ResNet-50 res3-res5, VGG-16 conv5 in an interleaved A/B run); there is no dnnl cgemm for FFT.
+      failures += dnnl_sgemm('N', 'N', K, T, C, 1.0f, U, C, V, T, 0.0f, M, T) != dnnl_success;
     } else {
       const float one[2] = {1.0f, 0.0f}, zero[2] = {0.0f, 0.0f};
       cblas_cgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, K, T, C, one, U, C, V, T, zero, M, T);
     }
   }
+  if (failures) throw std::runtime_error("tiled multiply: dnnl_sgemm failed on " + p.descriptor());
 }
 
 // Output tiles [t0, t0 + lanes) of filter k (tiles[e * kLanes + l], stride-1 cross-correlation) plus bias
