@@ -340,11 +340,11 @@ int cmd_sweep(int argc, char** argv) {
     // Interleaved rounds: one repetition of every waiting method per round.
     TimingOptions one = topt;
     one.repetitions = 1;
+    set_threads(head.threads);  // the whole group shares one thread count
     for (int r = 0; r < topt.repetitions; ++r)
       for (Slot& sl : slots) {
         if (sl.row["status"] != "timing") continue;
         try {
-          set_threads(std::stoi(sl.row["threads"]));
           const Timing t = session.time(sl.bench_name, *sl.m, d.x.data(), sl.y.data(), one);
           if (!t.error.empty()) {
             finish(sl, t);

@@ -146,6 +146,7 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
   const int64_t passes = (p.c + max_chunk - 1) / max_chunk;
   chunk_ = (p.c + passes - 1) / passes;
   span_major_ = kblocks_ * kblk * p.c * p.r * p.s <= kL2WeightFloats;
+  partial_.resize(size_t(omp_get_max_threads() * span_max_ * kblk));
   padded_.resize(size_t(p.n * p.c * hp_ * wp_));
   padded_.zero();  // the border stays zero: execute() rewrites only the interior
   packed_w_.resize(size_t(kblocks_ * kblk * p.c * p.r * p.s));
@@ -180,14 +181,14 @@ void SlidingWindowConv::pad_input(const float* in) {
 }
 
 template <int KV>
-void SlidingWindowConv::compute(float* out) const {
+void SlidingWindowConv::compute(float* out) {
   const ConvProblem& p = p_;
   const int64_t OH = p.oh(), OW = p.ow(), kblk = kLanes * KV;
   const int64_t plane = hp_ * wp_, taps = p.r * p.s, wblock = kblk * p.c * taps;
   const int64_t nspans = int64_t(spans_.size()), passes = (p.c + chunk_ - 1) / chunk_;
 #pragma omp parallel
   {
-    Buffer<float> partial(size_t(span_max_ * kblk));  // this thread's running sums for one span
+    float* partial = partial_.data() + size_t(omp_get_thread_num() * span_max_ * kblk);  // this thread's sums
     BlockArgs a{};
     a.sw = p.sw;
     a.taps = tap_off_.data();
@@ -215,7 +216,7 @@ void SlidingWindowConv::compute(float* out) const {
               const Block& blk = blocks_[b];
               a.in = padded_.data() + (n * p.c + c0) * plane + blk.in_off;
               a.col = cols_.data() + blk.cols;
-              a.partial = partial.data() + (blk.pos - blocks_[span.first].pos) * kblk;
+              a.partial = partial + (blk.pos - blocks_[span.first].pos) * kblk;
               a.out = out + (n * p.k + kb * kblk) * OH * OW + blk.pos;
               block_fn<KV>(blk.nx, blk.sw)(a);
             }

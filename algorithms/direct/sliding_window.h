@@ -31,14 +31,16 @@ class SlidingWindowConv : public ConvMethod {
   void plan(const ConvProblem& p) override;
   void set_weights(const float* weights, const float* bias) override;
   void execute(const float* input, float* output) override;
-  size_t workspace_bytes() const override { return padded_.bytes() + packed_w_.bytes() + bias_.bytes(); }
+  size_t workspace_bytes() const override {
+    return padded_.bytes() + packed_w_.bytes() + bias_.bytes() + partial_.bytes();
+  }
   double actual_flops() const override;
   PhaseTimes phases() const override { return phases_; }
 
  private:
   void pad_input(const float* input);
   template <int KV>
-  void compute(float* output) const;
+  void compute(float* output);
 
   ConvProblem p_;
   int kv_ = 2;          // output-channel vectors per register block (KBLK = 8 * kv_)
@@ -65,6 +67,7 @@ class SlidingWindowConv : public ConvMethod {
   Buffer<float> padded_;          // [N][C][HP][WP]
   Buffer<float> packed_w_;        // [K/KBLK][C][R][S][KBLK]
   Buffer<float> bias_;            // [K/KBLK * KBLK]
+  Buffer<float> partial_;         // per thread: running sums of one span, [span_max][KBLK]
   PhaseTimes phases_;
 };
 
