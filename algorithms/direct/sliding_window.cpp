@@ -146,7 +146,8 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
   const int64_t passes = (p.c + max_chunk - 1) / max_chunk;
   chunk_ = (p.c + passes - 1) / passes;
   span_major_ = kblocks_ * kblk * p.c * p.r * p.s <= kL2WeightFloats;
-  partial_.resize(size_t(omp_get_max_threads() * span_max_ * kblk));
+  planned_threads_ = omp_get_max_threads();
+  partial_.resize(size_t(planned_threads_ * span_max_ * kblk));
   padded_.resize(size_t(p.n * p.c * hp_ * wp_));
   padded_.zero();  // the border stays zero: execute() rewrites only the interior
   packed_w_.resize(size_t(kblocks_ * kblk * p.c * p.r * p.s));
@@ -186,7 +187,9 @@ void SlidingWindowConv::compute(float* out) {
   const int64_t OH = p.oh(), OW = p.ow(), kblk = kLanes * KV;
   const int64_t plane = hp_ * wp_, taps = p.r * p.s, wblock = kblk * p.c * taps;
   const int64_t nspans = int64_t(spans_.size()), passes = (p.c + chunk_ - 1) / chunk_;
-#pragma omp parallel
+  // partial_ holds one span per thread planned for: never run wider than that.
+  const int threads = std::min(omp_get_max_threads(), planned_threads_);
+#pragma omp parallel num_threads(threads)
   {
     float* partial = partial_.data() + size_t(omp_get_thread_num() * span_max_ * kblk);  // this thread's sums
     BlockArgs a{};

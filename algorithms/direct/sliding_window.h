@@ -68,6 +68,7 @@ class SlidingWindowConv : public ConvMethod {
   Buffer<float> packed_w_;        // [K/KBLK][C][R][S][KBLK]
   Buffer<float> bias_;            // [K/KBLK * KBLK]
   Buffer<float> partial_;         // per thread: running sums of one span, [span_max][KBLK]
+  int planned_threads_ = 1;       // threads partial_ has room for
   PhaseTimes phases_;
 };
 
