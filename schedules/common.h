@@ -14,21 +14,6 @@ using namespace Halide;
 // Estimates for the autoschedulers: a ResNet-50 res2 3x3 layer, batch 1 (what the project measures most).
 constexpr int kEstW = 56, kEstH = 56, kEstC = 64, kEstK = 64, kEstR = 3, kEstS = 3;
 
-// The output blocking of the im2col pipeline (direct has its own, filters in the lanes): blocks of 4 filters x 2 vectors of
-// output columns (the accumulators of the stage computed at `xo`), rows x filter blocks in parallel.
-// Outputs at least one block large shift their last block inwards (full vectors everywhere); smaller
-// ones are guarded.
-inline void block_layer_output(Func output, const Var& x, const Var& y, const Var& k, const Var& n, const Var& xo, int vec) {
-  Var xi("xi"), ko("ko"), ki("ki"), t("t");
-  auto block = [&](auto&& stage, TailStrategy tail) {
-    stage.split(x, xo, xi, 2 * vec, tail).split(k, ko, ki, 4, tail).reorder(xi, ki, xo, y, ko, n).fuse(y, ko, t).parallel(t)
-        .vectorize(xi, vec).unroll(ki);
-  };
-  block(output.specialize(output.output_buffer().dim(0).extent() >= 2 * vec && output.output_buffer().dim(2).extent() >= 4),
-        TailStrategy::ShiftInwards);
-  block(output, TailStrategy::GuardWithIf);
-}
-
 // The estimates of the layer-shaped pipelines (direct, im2col): every input and output around one
 // ResNet-50 res2 3x3 layer.
 template <typename Gen>

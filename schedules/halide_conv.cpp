@@ -178,9 +178,19 @@ class HalideLayerConv : public HalideMethod {
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
   size_t workspace_bytes() const override {
-    // The packed weights, plus im2col's lowered matrix for one image (the pipeline allocates it).
+    // The packed weights, plus what the pipeline allocates per thread: im2col's lowered rows of one
+    // parallel item (manual: one output row, or 7 on layers at most 14 wide, columns rounded up to its
+    // 6-column blocks; the autoschedules lower the whole image).
     size_t b = w_.bytes() + bias_.bytes();
-    if (method_ == "im2col") b += size_t(p_.c * p_.r * p_.s * p_.oh() * p_.ow()) * sizeof(float);
+    if (method_ == "im2col") {
+      const int64_t crs = p_.c * p_.r * p_.s;
+      if (schedule_ == "manual") {
+        const int64_t rows = (p_.ow() <= 14) ? std::min<int64_t>(7, p_.oh()) : 1, cols = (p_.ow() + 5) / 6 * 6;
+        b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols) * sizeof(float);
+      } else {
+        b += size_t(crs * p_.oh() * p_.ow()) * sizeof(float);
+      }
+    }
     return b;
   }
   double actual_flops() const override { return p_.flops(); }
@@ -189,9 +199,9 @@ class HalideLayerConv : public HalideMethod {
   std::unique_ptr<ConvMethod> clone() const override { return std::make_unique<HalideLayerConv>(method_, schedule_, fn_); }
 
  private:
-  // The direct manual schedule puts filters in the vector lanes and wants them innermost in memory (its
-  // generator says so); every other layer pipeline takes PyTorch's KCRS.
-  bool filters_innermost() const { return method_ == "direct" && schedule_ == "manual"; }
+  // The direct and im2col manual schedules put filters in the vector lanes and want them innermost in
+  // memory (their generators say so); the autoscheduled pipelines take PyTorch's KCRS.
+  bool filters_innermost() const { return schedule_ == "manual"; }
   int64_t k_padded() const { return (p_.k + 15) / 16 * 16; }
 
   LayerFn fn_;

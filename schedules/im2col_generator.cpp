@@ -9,7 +9,7 @@ using namespace Halide;
 class Im2colConv : public Generator<Im2colConv> {
  public:
   Input<Buffer<float>> input{"input", 4};      // [x, y, c, n]
-  Input<Buffer<float>> weights{"weights", 4};  // [s, r, c, k]
+  Input<Buffer<float>> weights{"weights", 4};  // [s, r, c, k]; the manual schedule wants k innermost in memory
   Input<Buffer<float>> bias{"bias", 1};
   Input<int> stride_x{"stride_x", 1, 1, 64}, stride_y{"stride_y", 1, 1, 64};
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
@@ -30,7 +30,7 @@ class Im2colConv : public Generator<Im2colConv> {
     if (auto_schedule) {
       convlab_halide::set_layer_estimates(*this);
     } else {
-      schedule_lowered_then_tiled_gemm();
+      schedule_lowered_rows_filters_in_lanes();
     }
   }
 
@@ -40,17 +40,58 @@ class Im2colConv : public Generator<Im2colConv> {
   RDom rd;
   Func in{"in"};  // the zero-padded input
 
-  // The lowering is a real copy (that is the method: R*S times the input in memory), made per image and
-  // in parallel over channels; the product is blocked like a GEMM micro-kernel: 4 filters x 2 vectors of
-  // output columns in registers, the reduction (s, r, c) outside them. Outputs at least one block large
-  // shift their last block inwards (full vectors everywhere); smaller ones are guarded.
-  void schedule_lowered_then_tiled_gemm() {
+  // The lowering is a real copy (that is the method: R*S times the input in memory), but made per parallel
+  // item, so the lowered rows a thread multiplies are the ones it has just written and stay in its L2
+  // instead of a whole-image matrix streaming from memory once per filter block. An item is a block of
+  // output rows and a group of filters; its lowered matrix (row-major over (s, r, c), output columns
+  // innermost) is built once and multiplied by every filter block of the group.
+  //
+  // The product is the direct schedule's micro-kernel (direct_generator.cpp) reading the lowered matrix:
+  // filters in the vector lanes (the host packs the weights as the GEMM's A panel, [s, r, c] x K with K
+  // innermost, padded to 16), 6 output columns x 2 filter vectors of accumulators, each broadcast lowered
+  // value feeding 2 FMAs, the reduction in passes of kChunk channels whose weights stay in L1.
+  //
+  // Columns are taken in blocks of 6 per row: a 7-wide layer computes 12 (the padding reads zeros).
+  // Wide layers: an item is one output row and all filters (the row's lowered matrix, R*S*C x W floats, is
+  // made once). Narrow ones (width <= 14, ResNet-50's late layers): 7 rows and 64 filters, so a 7x7 image
+  // still makes several parallel items; their lowering is repeated per filter group, a copy small next to
+  // the product (C*R*S*H*W floats against 2*C*R*S*H*W*K flops).
+  static constexpr int kCols = 6, kChunk = 16, kChunk1x1 = 128, kNarrowRows = 7, kNarrowFilterVectors = 4;
+  void schedule_lowered_rows_filters_in_lanes() {
     const int V = natural_vector_size<float>();
-    Var xo{"xo"};
-    col.compute_at(output, n).reorder(x, y, s, r, c).parallel(c).vectorize(x, V, TailStrategy::GuardWithIf);
-    convlab_halide::block_layer_output(output, x, y, k, n, xo, V);
-    gemm.compute_at(output, xo).vectorize(x, V).unroll(x).unroll(k);
-    gemm.update().reorder(x, k, rd.x, rd.y, rd.z).vectorize(x, V).unroll(x).unroll(k);
+    weights.dim(0).set_stride(Expr());  // filters innermost in memory: one dense vector load per tap and 8 filters
+    weights.dim(3).set_stride(1);
+    Var yo{"yo"}, yi{"yi"}, ko{"ko"}, ki{"ki"}, kg{"kg"}, t{"t"};
+    auto wide = [&](auto&& stage) {
+      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).reorder(x, ki, ko, y, n).fuse(y, n, t).parallel(t)
+          .vectorize(x, V, TailStrategy::ShiftInwards);
+    };
+    auto narrow = [&](auto&& stage, TailStrategy tail) {
+      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kg, ko, kNarrowFilterVectors, TailStrategy::GuardWithIf)
+          .split(y, yo, yi, kNarrowRows, TailStrategy::GuardWithIf)
+          .reorder(x, ki, yi, ko, yo, kg, n).fuse(yo, kg, t).fuse(t, n, t).parallel(t).vectorize(x, V, tail);
+    };
+    const Expr width = output.dim(0).extent();
+    narrow(output.specialize(width >= V && width <= 14), TailStrategy::ShiftInwards);
+    wide(output.specialize(width >= V));
+    narrow(output, TailStrategy::GuardWithIf);  // narrower than a vector
+    col.compute_at(output, t).vectorize(x, V, TailStrategy::GuardWithIf);
+    RVar co{"co"}, ci{"ci"};
+    Var xb{"xb"}, xj{"xj"}, kv{"kv"}, kl{"kl"};
+    gemm.compute_at(output, ko).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
+    // Each pass loads and stores its blocks' accumulators once; 1x1 kernels take passes of kChunk1x1
+    // channels, or a pass (16 channels x 1 tap) would be as much accumulator traffic as arithmetic.
+    auto product = [&](Stage stage, int chunk) {
+      stage.split(x, xb, xj, kCols, TailStrategy::RoundUp)
+          .split(k, kv, kl, V)
+          .split(rd.z, co, ci, chunk, TailStrategy::GuardWithIf)
+          .reorder(kl, kv, xj, rd.x, rd.y, ci, xb, y, co)
+          .vectorize(kl)
+          .unroll(kv)
+          .unroll(xj);
+    };
+    product(gemm.update().specialize(weights.dim(0).extent() == 1 && weights.dim(1).extent() == 1), kChunk1x1);
+    product(gemm.update(), kChunk);
   }
 };
 
