@@ -6,6 +6,7 @@
 #pragma once
 
 #include "Halide.h"
+#include "filter_block.h"
 
 namespace convlab_halide {
 
@@ -19,7 +20,7 @@ constexpr int kEstW = 56, kEstH = 56, kEstC = 64, kEstK = 64, kEstR = 3, kEstS =
 template <typename Gen>
 void set_layer_estimates(Gen& g) {
   g.input.set_estimates({{0, kEstW + 2}, {0, kEstH + 2}, {0, kEstC}, {0, 1}});
-  g.weights.set_estimates({{0, kEstS}, {0, kEstR}, {0, kEstC}, {0, kEstK}});
+  g.weights.set_estimates({{0, kFilterBlock}, {0, kEstS}, {0, kEstR}, {0, kEstC}, {0, kEstK / kFilterBlock}});
   g.bias.set_estimates({{0, kEstK}});
   g.stride_x.set_estimate(1), g.stride_y.set_estimate(1), g.dil_x.set_estimate(1), g.dil_y.set_estimate(1);
   g.pad_left.set_estimate(1), g.pad_top.set_estimate(1);

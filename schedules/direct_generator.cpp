@@ -8,7 +8,7 @@ using namespace Halide;
 class DirectConv : public Generator<DirectConv> {
  public:
   Input<Buffer<float>> input{"input", 4};      // [x, y, c, n]
-  Input<Buffer<float>> weights{"weights", 4};  // [s, r, c, k], cross-correlation orientation
+  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * 16 + f (common.h)
   Input<Buffer<float>> bias{"bias", 1};        // [k]
   Input<int> stride_x{"stride_x", 1, 1, 64}, stride_y{"stride_y", 1, 1, 64};
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
@@ -18,9 +18,14 @@ class DirectConv : public Generator<DirectConv> {
   void generate() {
     // THE ALGORITHM
     in = BoundaryConditions::constant_exterior(input, 0.0f);
-    rd = RDom(0, weights.dim(0).extent(), 0, weights.dim(1).extent(), 0, weights.dim(2).extent(), "rd");
+    // Weight (s, r, c) of filter k, from its block (an expression, not a stage: nothing to schedule).
+    auto w = [&](Expr s_, Expr r_, Expr c_, Expr k_) {
+      return weights(k_ % convlab_halide::kFilterBlock, s_, r_, c_, k_ / convlab_halide::kFilterBlock);
+    };
+    weights.dim(0).set_bounds(0, convlab_halide::kFilterBlock);
+    rd = RDom(0, weights.dim(1).extent(), 0, weights.dim(2).extent(), 0, weights.dim(3).extent(), "rd");
     conv(x, y, k, n) = bias(k);
-    conv(x, y, k, n) += weights(rd.x, rd.y, rd.z, k) *
+    conv(x, y, k, n) += w(rd.x, rd.y, rd.z, k) *
                         in(x * stride_x + rd.x * dil_x - pad_left, y * stride_y + rd.y * dil_y - pad_top, rd.z, n);
     output(x, y, k, n) = conv(x, y, k, n);
 
@@ -39,9 +44,9 @@ class DirectConv : public Generator<DirectConv> {
   Func in{"in"};  // the zero-padded input  // over the kernel: s, r, input channel
 
   // The plain kernel's register block (algorithms/direct/sliding_window.h), in Halide: filters in the
-  // vector lanes. Weights arrive filter-innermost ([k, s, r, c] in memory) with K padded to a multiple of
-  // 16 by the host before timing, as the plain method packs its own: one dense vector load per tap and 8
-  // filters. Each parallel item is one output row x 16 filters, whose sums (conv) sit in a row buffer,
+  // vector lanes. Weights arrive in blocks of 16 filters, filter innermost (filter_block.h), packed by the
+  // host before timing as the plain method packs its own: one dense vector load per tap and 8 filters,
+  // and a pass's weights contiguous. Each parallel item is one output row x 16 filters, whose sums (conv) sit in a row buffer,
   // filters innermost. The update sweeps input channels in passes of kChunk (the pass's weights stay in
   // L1) and, within a pass, blocks of 6 columns x 2 filter vectors: 12 dense accumulators that LLVM keeps
   // in registers across the pass's reduction loops, each broadcast input value feeding 2 FMAs and each
@@ -50,8 +55,7 @@ class DirectConv : public Generator<DirectConv> {
   static constexpr int kCols = 6, kChunk = 16;
   void schedule_filters_in_lanes() {
     const int V = natural_vector_size<float>();
-    weights.dim(0).set_stride(Expr());  // not the default dense innermost x: filters are innermost
-    weights.dim(3).set_stride(1);
+    output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from the weight blocks
     Var ko{"ko"}, ki{"ki"}, t{"t"};
     in.compute_at(output, n).vectorize(in.args()[0], V, TailStrategy::GuardWithIf);
     Var yo{"yo"}, yi{"yi"};

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "buffer.h"
+#include "filter_block.h"
 #include "fc/fully_connected.h"
 #include "fft/fft_conv.h"
 #include "fft/fft_transform.h"
@@ -144,22 +145,19 @@ class HalideLayerConv : public HalideMethod {
   HalideLayerConv(std::string method, std::string schedule, LayerFn fn) : HalideMethod(std::move(method), std::move(schedule)), fn_(fn) {}
   void plan(const ConvProblem& p) override {
     p_ = p;
-    w_.resize(size_t(p.weight_elems()));
-    bias_.resize(size_t(filters_innermost() ? k_padded() : p.k));
+    w_.resize(size_t(p.c * p.r * p.s * k_padded()));
+    bias_.resize(size_t(k_padded()));
     bias_.zero();
   }
   void set_weights(const float* w, const float* bias) override {
     PhaseTimer t;
-    xcorr_weights(p_, w, w_.data());
-    if (filters_innermost()) {  // KCRS -> CRSK, K padded with zero filters to a multiple of 16
-      Buffer<float> kcrs(w_.size());
-      std::copy(w_.data(), w_.data() + w_.size(), kcrs.data());
-      w_.resize(size_t(p_.c * p_.r * p_.s * k_padded()));
-      w_.zero();
-      const int64_t crs = p_.c * p_.r * p_.s;
-      for (int64_t k = 0; k < p_.k; ++k)
-        for (int64_t i = 0; i < crs; ++i) w_[size_t(i * k_padded() + k)] = kcrs[size_t(k * crs + i)];
-    }
+    // KCRS -> blocks of 16 filters, filter innermost: [K / 16][c][r][s][16] (filter_block.h)
+    Buffer<float> kcrs(size_t(p_.weight_elems()));
+    xcorr_weights(p_, w, kcrs.data());
+    w_.zero();
+    const int64_t crs = p_.c * p_.r * p_.s, fb = convlab_halide::kFilterBlock;
+    for (int64_t k = 0; k < p_.k; ++k)
+      for (int64_t i = 0; i < crs; ++i) w_[size_t(((k / fb) * crs + i) * fb + k % fb)] = kcrs[size_t(k * crs + i)];
     bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
@@ -167,13 +165,10 @@ class HalideLayerConv : public HalideMethod {
     sync_halide_threads();
     PhaseTimer t;
     HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w);
-    HBuf wt = view4(w_.data(), p_.k, p_.c, p_.r, p_.s);
-    if (filters_innermost()) {
-      const int K = int(k_padded()), S = int(p_.s), R = int(p_.r), C = int(p_.c);
-      halide_dimension_t dims[4] = {{0, S, K}, {0, R, S * K}, {0, C, R * S * K}, {0, K, 1}};  // [s, r, c, k]
-      wt = HBuf(w_.data(), 4, dims);
-    }
-    HBuf b(bias_.data(), int(filters_innermost() ? k_padded() : p_.k)), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
+    const int F = convlab_halide::kFilterBlock, S = int(p_.s), R = int(p_.r), C = int(p_.c);
+    halide_dimension_t dims[5] = {{0, F, 1}, {0, S, F}, {0, R, S * F}, {0, C, R * S * F}, {0, int(k_padded()) / F, C * R * S * F}};
+    HBuf wt(w_.data(), 5, dims);
+    HBuf b(bias_.data(), int(k_padded())), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
     run(fn_(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh), int(p_.pl), int(p_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
@@ -199,10 +194,8 @@ class HalideLayerConv : public HalideMethod {
   std::unique_ptr<ConvMethod> clone() const override { return std::make_unique<HalideLayerConv>(method_, schedule_, fn_); }
 
  private:
-  // The direct and im2col manual schedules put filters in the vector lanes and want them innermost in
-  // memory (their generators say so); the autoscheduled pipelines take PyTorch's KCRS.
-  bool filters_innermost() const { return schedule_ == "manual"; }
-  int64_t k_padded() const { return (p_.k + 15) / 16 * 16; }
+  // Filters padded with zeros to whole blocks (filter_block.h).
+  int64_t k_padded() const { return (p_.k + convlab_halide::kFilterBlock - 1) / convlab_halide::kFilterBlock * convlab_halide::kFilterBlock; }
 
   LayerFn fn_;
   Buffer<float> w_, bias_;

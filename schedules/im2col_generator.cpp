@@ -9,7 +9,7 @@ using namespace Halide;
 class Im2colConv : public Generator<Im2colConv> {
  public:
   Input<Buffer<float>> input{"input", 4};      // [x, y, c, n]
-  Input<Buffer<float>> weights{"weights", 4};  // [s, r, c, k]; the manual schedule wants k innermost in memory
+  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * 16 + f (common.h)
   Input<Buffer<float>> bias{"bias", 1};
   Input<int> stride_x{"stride_x", 1, 1, 64}, stride_y{"stride_y", 1, 1, 64};
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
@@ -19,11 +19,16 @@ class Im2colConv : public Generator<Im2colConv> {
   void generate() {
     // THE ALGORITHM
     in = BoundaryConditions::constant_exterior(input, 0.0f);
+    // Weight (s, r, c) of filter k, from its block (an expression, not a stage: nothing to schedule).
+    auto w = [&](Expr s_, Expr r_, Expr c_, Expr k_) {
+      return weights(k_ % convlab_halide::kFilterBlock, s_, r_, c_, k_ / convlab_halide::kFilterBlock);
+    };
+    weights.dim(0).set_bounds(0, convlab_halide::kFilterBlock);
     // The im2col matrix: row (s, r, c), column (x, y) of the output.
     col(x, y, s, r, c, n) = in(x * stride_x + s * dil_x - pad_left, y * stride_y + r * dil_y - pad_top, c, n);
-    rd = RDom(0, weights.dim(0).extent(), 0, weights.dim(1).extent(), 0, weights.dim(2).extent(), "rd");
+    rd = RDom(0, weights.dim(1).extent(), 0, weights.dim(2).extent(), 0, weights.dim(3).extent(), "rd");
     gemm(x, y, k, n) = bias(k);
-    gemm(x, y, k, n) += weights(rd.x, rd.y, rd.z, k) * col(x, y, rd.x, rd.y, rd.z, n);
+    gemm(x, y, k, n) += w(rd.x, rd.y, rd.z, k) * col(x, y, rd.x, rd.y, rd.z, n);
     output(x, y, k, n) = gemm(x, y, k, n);
 
     // THE SCHEDULE
@@ -47,8 +52,8 @@ class Im2colConv : public Generator<Im2colConv> {
   // innermost) is built once and multiplied by every filter block of the group.
   //
   // The product is the direct schedule's micro-kernel (direct_generator.cpp) reading the lowered matrix:
-  // filters in the vector lanes (the host packs the weights as the GEMM's A panel, [s, r, c] x K with K
-  // innermost, padded to 16), 6 output columns x 2 filter vectors of accumulators, each broadcast lowered
+  // filters in the vector lanes (the host packs the weights as the GEMM's A panel: blocks of 16 filters,
+  // filter innermost, filter_block.h), 6 output columns x 2 filter vectors of accumulators, each broadcast lowered
   // value feeding 2 FMAs, the reduction in passes of kChunk channels whose weights stay in L1.
   //
   // Columns are taken in blocks of 6 per row: a 7-wide layer computes 12 (the padding reads zeros).
@@ -56,11 +61,10 @@ class Im2colConv : public Generator<Im2colConv> {
   // made once). Narrow ones (width <= 14, ResNet-50's late layers): 7 rows and 64 filters, so a 7x7 image
   // still makes several parallel items; their lowering is repeated per filter group, a copy small next to
   // the product (C*R*S*H*W floats against 2*C*R*S*H*W*K flops).
-  static constexpr int kCols = 6, kChunk = 16, kChunk1x1 = 128, kNarrowRows = 7, kNarrowFilterVectors = 4;
+  static constexpr int kCols = 6, kChunk = 8, kChunk1x1 = 128, kNarrowRows = 7, kNarrowFilterVectors = 4;
   void schedule_lowered_rows_filters_in_lanes() {
     const int V = natural_vector_size<float>();
-    weights.dim(0).set_stride(Expr());  // filters innermost in memory: one dense vector load per tap and 8 filters
-    weights.dim(3).set_stride(1);
+    output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from the weight blocks
     Var yo{"yo"}, yi{"yi"}, ko{"ko"}, ki{"ki"}, kg{"kg"}, t{"t"};
     auto wide = [&](auto&& stage) {
       stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).reorder(x, ki, ko, y, n).fuse(y, n, t).parallel(t)
@@ -90,7 +94,7 @@ class Im2colConv : public Generator<Im2colConv> {
           .unroll(kv)
           .unroll(xj);
     };
-    product(gemm.update().specialize(weights.dim(0).extent() == 1 && weights.dim(1).extent() == 1), kChunk1x1);
+    product(gemm.update().specialize(weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1), kChunk1x1);
     product(gemm.update(), kChunk);
   }
 };

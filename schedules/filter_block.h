@@ -1,0 +1,13 @@
+// The weight layout of the layer pipelines (direct, im2col), shared by the generators and the host that
+// packs for them: weights come in blocks of kFilterBlock filters, filter innermost, [f, s, r, c, K / kFilterBlock]
+// in Halide's innermost-first order (the host pads K with zero filters), like a GEMM's packed A panel.
+// A pass over one block's taps then reads contiguous memory. With filters at a stride of K floats
+// instead, a 512-filter layer's taps were 2 KB apart (two L1 sets for all of them), and the weight loads
+// stalled the Halide im2col product for half its time.
+#pragma once
+
+namespace convlab_halide {
+
+constexpr int kFilterBlock = 16;
+
+}  // namespace convlab_halide
