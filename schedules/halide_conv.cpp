@@ -226,14 +226,25 @@ class HalideTiledConv : public HalideMethod {
       mats_ = dft_matrices(T);
     }
     vals_ = t_->complex ? 2 : 1;
-    k4_ = (p.k + 3) / 4 * 4;  // the pipelines' product blocks round up to 4 filters: zero weights past K
-    U_.resize(size_t(t_->positions * vals_ * p.c * k4_));
+    // The pipelines' product blocks round up (FFT: 4 filters; Winograd: 16, filter_block.h): zero weights past K.
+    const int64_t block = wino_ ? convlab_halide::kFilterBlock : 4;
+    kpad_ = (p.k + block - 1) / block * block;
+    U_.resize(size_t(t_->positions * vals_ * p.c * kpad_));
     bias_.resize(size_t(p.k));
   }
   void set_weights(const float* w, const float* bias) override {
     PhaseTimer t;
     U_.zero();
-    transform_weights(p_, *t_, w, U_.data(), size_t(t_->positions * vals_), size_t(vals_));
+    if (wino_) {  // [k][c][position] -> [k / 16][position][c][16] (filter_block.h)
+      const int64_t P = t_->positions, C = p_.c, F = convlab_halide::kFilterBlock;
+      Buffer<float> kcp(size_t(p_.k * C * P));
+      transform_weights(p_, *t_, w, kcp.data(), size_t(P), 1);
+      for (int64_t k = 0; k < p_.k; ++k)
+        for (int64_t c = 0; c < C; ++c)
+          for (int64_t pos = 0; pos < P; ++pos) U_[size_t((((k / F) * P + pos) * C + c) * F + k % F)] = kcp[size_t((k * C + c) * P + pos)];
+    } else {
+      transform_weights(p_, *t_, w, U_.data(), size_t(t_->positions * vals_), size_t(vals_));
+    }
     bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
@@ -242,10 +253,12 @@ class HalideTiledConv : public HalideMethod {
     PhaseTimer t;
     HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
     HBuf b(bias_.data(), int(p_.k));
-    const int C = int(p_.c), K = int(k4_);
+    const int C = int(p_.c), K = int(kpad_);
     if (wino_) {
       const int aw = t_->in_w, ah = t_->in_h, mw = t_->out_w, mh = t_->out_h;
-      HBuf U(U_.data(), aw, ah, C, K);
+      const int F = convlab_halide::kFilterBlock;
+      halide_dimension_t dims[5] = {{0, F, 1}, {0, C, F}, {0, aw, C * F}, {0, ah, aw * C * F}, {0, K / F, ah * aw * C * F}};
+      HBuf U(U_.data(), 5, dims);
       HBuf btw(mats_[0].data(), aw, aw), bth(mats_[1].data(), ah, ah), atw(mats_[2].data(), aw, mw), ath(mats_[3].data(), ah, mh);
       run(winograd_pipelines.at(schedule_)(in, U, btw, bth, atw, ath, b, int(p_.pl), int(p_.pt), out));
     } else {
@@ -283,7 +296,8 @@ class HalideTiledConv : public HalideMethod {
     } else {
       positions = double(wino_->output_tile() + p.r - 1) * double(wino_->output_tile() + p.s - 1);
     }
-    const double elems = positions * double(p.c) * double((p.k + 3) / 4 * 4);
+    const int64_t block = wino_ ? convlab_halide::kFilterBlock : 4;
+    const double elems = positions * double(p.c) * double((p.k + block - 1) / block * block);
     if (elems > 2147483647.0)
       return "transformed weights need " + std::to_string(int64_t(elems / 1e6)) + "M floats (" +
              std::to_string(int64_t(elems * 4 / 1e9)) + " GB), beyond Halide's 2^31 - 1 elements per buffer";
@@ -321,7 +335,7 @@ class HalideTiledConv : public HalideMethod {
   std::unique_ptr<TileTransform> t_;
   std::vector<std::vector<float>> mats_;
   int vals_ = 1;
-  int64_t k4_ = 0;
+  int64_t kpad_ = 0;
   Buffer<float> U_, bias_;
 };
 

@@ -11,7 +11,7 @@ using namespace Halide;
 class WinogradConv : public Generator<WinogradConv> {
  public:
   Input<Buffer<float>> input{"input", 4};  // [x, y, c, n]
-  Input<Buffer<float>> U{"U", 4};          // [a, b, c, k]: transformed weights, a along x, b along y
+  Input<Buffer<float>> U{"U", 5};          // [f, c, a, b, kb]: transformed weights of filter kb * 16 + f, a along x, b along y
   Input<Buffer<float>> BTw{"BTw", 2};      // B^T for columns, [col, row] (alpha_w x alpha_w)
   Input<Buffer<float>> BTh{"BTh", 2};      // B^T for rows
   Input<Buffer<float>> ATw{"ATw", 2};      // A^T for columns, [col, row] (alpha_w columns, m_w rows)
@@ -34,9 +34,15 @@ class WinogradConv : public Generator<WinogradConv> {
     V(a, b, tx, ty, c, n) = 0.0f;
     V(a, b, tx, ty, c, n) += BTh(rj, b) * tmp(a, rj, tx, ty, c, n);
     // M[a, b] = U[a, b] (K x C) times V[a, b] (C x tiles): where the time should go.
+    // U comes in blocks of 16 filters, filter innermost (filter_block.h): a block's weights for one
+    // position are contiguous over channels.
+    U.dim(0).set_bounds(0, convlab_halide::kFilterBlock);
+    auto u = [&](Expr a_, Expr b_, Expr c_, Expr k_) {
+      return U(k_ % convlab_halide::kFilterBlock, c_, a_, b_, k_ / convlab_halide::kFilterBlock);
+    };
     rc = RDom(0, input.dim(2).extent(), "rc");
     Macc(a, b, tx, ty, k, n) = 0.0f;
-    Macc(a, b, tx, ty, k, n) += U(a, b, rc, k) * V(a, b, tx, ty, rc, n);
+    Macc(a, b, tx, ty, k, n) += u(a, b, rc, k) * V(a, b, tx, ty, rc, n);
     M(a, b, tx, ty, k, n) = Macc(a, b, tx, ty, k, n);
     // Y = A_h^T M A_w, then bias; output pixel (x, y) is element (x mod m, y mod m) of tile (x / m, y / m).
     ra = RDom(0, aw, "ra"), rb = RDom(0, ah, "rb");
@@ -60,29 +66,39 @@ class WinogradConv : public Generator<WinogradConv> {
   RDom ri, rj, rc, ra, rb;  // transform sums, channel sum, inverse-transform sums
 
   // Transforms: whole rows of tiles per channel, vectorized across tiles (tx, stored innermost), parallel
-  // over channels. Products: per position, 4 filters x 8 tiles of accumulators in registers, the channel
-  // sum inside; the blocks round up (M is internal; the host pads U to a multiple of 4 filters with zeros).
-  // Output transform: per filter, parallel; the final copy vectorized along x.
+  // over channels (both stages: an update is scheduled on its own, and a serial one ran on one core). Products: the direct schedule's micro-kernel (direct_generator.cpp) with tiles for
+  // output columns: per position and row of tiles, 16 filters in the vector lanes x 6 tiles of
+  // accumulators, each broadcast V value feeding 2 FMAs and each U vector 6, the channel sum inside; a
+  // parallel item is one position x one 16-filter block (the host pads U with zero filters to whole
+  // blocks; M is internal, so blocks round up). Output transform: per filter, parallel; the final copy
+  // vectorized along x.
+  static constexpr int kTiles = 6;
   void schedule_transform_then_tile_gemm() {
     const int vec = natural_vector_size<float>();
-    Var txo{"txo"}, txi{"txi"}, ko{"ko"}, ki{"ki"}, ab{"ab"};
+    output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
+    Var kb{"kb"}, kf{"kf"}, kv{"kv"}, kl{"kl"}, txb{"txb"}, txj{"txj"}, ab{"ab"}, t{"t"};
     for (Func f : {tmp, V, M, o1, Y}) f.reorder_storage(tx, f.args()[0], f.args()[1], ty, f.args()[4], n);
     V.compute_root().reorder(tx, a, b, ty, c, n).parallel(c).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    V.update().reorder(tx, a, b, rj, ty, c, n).vectorize(tx, vec, TailStrategy::GuardWithIf);
+    V.update().reorder(tx, a, b, rj, ty, c, n).parallel(c).vectorize(tx, vec, TailStrategy::GuardWithIf);
     tmp.compute_at(V, ty).reorder(tx, a, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
     tmp.update().reorder(tx, a, ri, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
     M.compute_root()
-        .split(tx, txo, txi, vec, TailStrategy::RoundUp)
-        .split(k, ko, ki, 4, TailStrategy::RoundUp)
-        .reorder(txi, ki, txo, ko, ty, a, b, n)
+        .split(k, kb, kf, 2 * vec, TailStrategy::RoundUp)
+        .reorder(tx, kf, ty, kb, a, b, n)
         .fuse(a, b, ab)
-        .parallel(ab)
-        .vectorize(txi)
-        .unroll(ki);
-    Macc.compute_at(M, txo).vectorize(tx).unroll(k);
-    Macc.update().reorder(tx, k, rc).vectorize(tx).unroll(k);
+        .fuse(kb, ab, t)
+        .parallel(t)
+        .vectorize(tx, vec, TailStrategy::GuardWithIf);
+    Macc.compute_at(M, ty).reorder_storage(k, tx, a, b, ty, n).vectorize(k, vec).unroll(k);
+    Macc.update()
+        .split(tx, txb, txj, kTiles, TailStrategy::RoundUp)
+        .split(k, kv, kl, vec)
+        .reorder(kl, kv, txj, rc, txb)
+        .vectorize(kl)
+        .unroll(kv)
+        .unroll(txj);
     Y.compute_root().reorder(tx, i, j, ty, k, n).parallel(k).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    Y.update().reorder(tx, i, j, rb, ty, k, n).vectorize(tx, vec, TailStrategy::GuardWithIf);
+    Y.update().reorder(tx, i, j, rb, ty, k, n).parallel(k).vectorize(tx, vec, TailStrategy::GuardWithIf);
     o1.compute_at(Y, ty).reorder(tx, i, b).vectorize(tx, vec, TailStrategy::GuardWithIf);
     o1.update().reorder(tx, i, ra, b).vectorize(tx, vec, TailStrategy::GuardWithIf);
     output.reorder(x, y, k, n).parallel(k).vectorize(x, vec, TailStrategy::GuardWithIf);
@@ -91,7 +107,7 @@ class WinogradConv : public Generator<WinogradConv> {
   void set_estimates() {
     using namespace convlab_halide;
     input.set_estimates({{0, kEstW}, {0, kEstH}, {0, kEstC}, {0, 1}});
-    U.set_estimates({{0, 6}, {0, 6}, {0, kEstC}, {0, kEstK}});
+    U.set_estimates({{0, kFilterBlock}, {0, kEstC}, {0, 6}, {0, 6}, {0, kEstK / kFilterBlock}});
     BTw.set_estimates({{0, 6}, {0, 6}});
     BTh.set_estimates({{0, 6}, {0, 6}});
     ATw.set_estimates({{0, 6}, {0, 4}});
