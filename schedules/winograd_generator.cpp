@@ -23,7 +23,7 @@ class WinogradConv : public Generator<WinogradConv> {
   void generate() {
     // THE ALGORITHM
     Expr aw = BTw.dim(0).extent(), ah = BTh.dim(0).extent(), mw = ATw.dim(1).extent(), mh = ATh.dim(1).extent();
-    Func in = BoundaryConditions::constant_exterior(input, 0.0f);
+    in = BoundaryConditions::constant_exterior(input, 0.0f);
     // Tile (tx, ty) of alpha_w x alpha_w inputs starts at output (tx * m_w, ty * m_h): overlap-save.
     Func d("d");
     d(i, j, tx, ty, c, n) = in(tx * mw + i - pad_left, ty * mh + j - pad_top, c, n);
@@ -62,6 +62,7 @@ class WinogradConv : public Generator<WinogradConv> {
 
  private:
   Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, a{"a"}, b{"b"}, i{"i"}, j{"j"}, tx{"tx"}, ty{"ty"};
+  Func in{"in"};  // the zero-padded input
   Func tmp{"tmp"}, V{"V"}, Macc{"Macc"}, M{"M"}, o1{"o1"}, Y{"Y"};
   RDom ri, rj, rc, ra, rb;  // transform sums, channel sum, inverse-transform sums
 
@@ -79,9 +80,14 @@ class WinogradConv : public Generator<WinogradConv> {
     Var kb{"kb"}, kf{"kf"}, kv{"kv"}, kl{"kl"}, txb{"txb"}, txj{"txj"}, ab{"ab"}, t{"t"};
     for (Func f : {tmp, V, M, o1, Y}) f.reorder_storage(tx, f.args()[0], f.args()[1], ty, f.args()[4], n);
     V.compute_root().reorder(tx, a, b, ty, c, n).parallel(c).vectorize(tx, vec, TailStrategy::GuardWithIf);
+    // The input transform reads tiles m apart: a vector across tiles is a strided load. With m known
+    // (the literature's tiles F(2), F(4), F(6)) it is dense loads and shuffles; from the padded channel
+    // plane, made once per channel, it needs no bounds test per element.
     V.update().reorder(tx, a, b, rj, ty, c, n).parallel(c).vectorize(tx, vec, TailStrategy::GuardWithIf);
+    in.compute_at(V, c).vectorize(in.args()[0], vec, TailStrategy::GuardWithIf);
     tmp.compute_at(V, ty).reorder(tx, a, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
     tmp.update().reorder(tx, a, ri, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
+    for (int m : {2, 4, 6}) tmp.update().specialize(ATw.dim(1).extent() == m);  // after: a specialization copies the schedule
     M.compute_root()
         .split(k, kb, kf, 2 * vec, TailStrategy::RoundUp)
         .reorder(tx, kf, ty, kb, a, b, n)
