@@ -53,8 +53,9 @@ class Im2colConv : public Generator<Im2colConv> {
   //
   // The product is the direct schedule's micro-kernel (direct_generator.cpp) reading the lowered matrix:
   // filters in the vector lanes (the host packs the weights as the GEMM's A panel: blocks of 16 filters,
-  // filter innermost, filter_block.h), 6 output columns x 2 filter vectors of accumulators, each broadcast lowered
-  // value feeding 2 FMAs, the reduction in passes of kChunk channels whose weights stay in L1.
+  // filter innermost, filter_block.h), 6 output columns x 2 filter vectors of accumulators, each
+  // broadcast lowered value feeding 2 FMAs, the reduction in passes of kChunk channels: the pass's
+  // weights and lowered rows (8 channels x 9 taps: 4.6 KB and 8 KB on a 28-wide row) share L1.
   //
   // Columns are taken in blocks of 6 per row: a 7-wide layer computes 12 (the padding reads zeros).
   // Wide layers: an item is one output row and all filters (the row's lowered matrix, R*S*C x W floats, is
@@ -84,7 +85,7 @@ class Im2colConv : public Generator<Im2colConv> {
     Var xb{"xb"}, xj{"xj"}, kv{"kv"}, kl{"kl"};
     gemm.compute_at(output, ko).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
     // Each pass loads and stores its blocks' accumulators once; 1x1 kernels take passes of kChunk1x1
-    // channels, or a pass (16 channels x 1 tap) would be as much accumulator traffic as arithmetic.
+    // channels, or a pass (kChunk channels x 1 tap) would be as much accumulator traffic as arithmetic.
     auto product = [&](Stage stage, int chunk) {
       stage.split(x, xb, xj, kCols, TailStrategy::RoundUp)
           .split(k, kv, kl, V)
