@@ -175,12 +175,13 @@ class HalideLayerConv : public HalideMethod {
   size_t workspace_bytes() const override {
     // The packed weights, plus what the pipeline allocates per thread: im2col's lowered rows of one
     // parallel item (manual: one output row, or 7 on layers at most 14 wide, columns rounded up to its
-    // 6-column blocks; the autoschedules lower the whole image).
+    // column blocks, 7 wide on rows at most 8 wide and 6 otherwise; the autoschedules lower the whole image).
     size_t b = w_.bytes() + bias_.bytes();
     if (method_ == "im2col") {
       const int64_t crs = p_.c * p_.r * p_.s;
       if (schedule_ == "manual") {
-        const int64_t rows = (p_.ow() <= 14) ? std::min<int64_t>(7, p_.oh()) : 1, cols = (p_.ow() + 5) / 6 * 6;
+        const int64_t block = p_.ow() <= 8 ? 7 : 6, cols = (p_.ow() + block - 1) / block * block;
+        const int64_t rows = (p_.ow() <= 14) ? std::min<int64_t>(7, p_.oh()) : 1;
         b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols) * sizeof(float);
       } else {
         b += size_t(crs * p_.oh() * p_.ow()) * sizeof(float);
