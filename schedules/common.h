@@ -27,4 +27,26 @@ void set_layer_estimates(Gen& g) {
   g.output.set_estimates({{0, kEstW}, {0, kEstH}, {0, kEstK}, {0, 1}});
 }
 
+// The micro-kernel of the filters-in-lanes schedules (direct, im2col), on the update stage of the sums
+// (x, y, k) += weight(rd.x, rd.y, rd.z, k) * input: blocks of `cols` output columns x `vectors` (1 or 2)
+// filter vectors of accumulators, which LLVM keeps in registers across a pass's reduction loops; each
+// broadcast input value feeds `vectors` FMAs and each weight vector `cols`. The reduction (taps rd.x, rd.y,
+// channels rd.z) runs in passes of `chunk` channels, each pass loading and storing its accumulators once.
+// With one vector, the 16-filter block's other vector is a loop outside the pass.
+inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, const Var& k, const RDom& rd, int vec,
+                                     int cols, int vectors, int chunk) {
+  Var xb("xb"), xj("xj"), kv("kv"), kl("kl");
+  RVar co("co"), ci("ci");
+  stage.split(x, xb, xj, cols, TailStrategy::RoundUp)
+      .split(k, kv, kl, vec)
+      .split(rd.z, co, ci, chunk, TailStrategy::GuardWithIf)
+      .vectorize(kl)
+      .unroll(xj);
+  if (vectors == 2) {
+    stage.reorder(kl, kv, xj, rd.x, rd.y, ci, xb, y, co).unroll(kv);
+  } else {
+    stage.reorder(kl, xj, rd.x, rd.y, ci, kv, xb, y, co);
+  }
+}
+
 }  // namespace convlab_halide

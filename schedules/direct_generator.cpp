@@ -8,7 +8,7 @@ using namespace Halide;
 class DirectConv : public Generator<DirectConv> {
  public:
   Input<Buffer<float>> input{"input", 4};      // [x, y, c, n]
-  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * 16 + f (common.h)
+  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * 16 + f (filter_block.h)
   Input<Buffer<float>> bias{"bias", 1};        // [k]
   Input<int> stride_x{"stride_x", 1, 1, 64}, stride_y{"stride_y", 1, 1, 64};
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
@@ -41,17 +41,17 @@ class DirectConv : public Generator<DirectConv> {
   Var x{"x"}, y{"y"}, k{"k"}, n{"n"};
   Func conv{"conv"};
   RDom rd;
-  Func in{"in"};  // the zero-padded input  // over the kernel: s, r, input channel
+  Func in{"in"};  // the zero-padded input
 
   // The plain kernel's register block (algorithms/direct/sliding_window.h), in Halide: filters in the
   // vector lanes. Weights arrive in blocks of 16 filters, filter innermost (filter_block.h), packed by the
   // host before timing as the plain method packs its own: one dense vector load per tap and 8 filters,
-  // and a pass's weights contiguous. Each parallel item is one output row x 16 filters, whose sums (conv) sit in a row buffer,
-  // filters innermost. The update sweeps input channels in passes of kChunk (the pass's weights stay in
-  // L1) and, within a pass, blocks of 6 columns x 2 filter vectors: 12 dense accumulators that LLVM keeps
-  // in registers across the pass's reduction loops, each broadcast input value feeding 2 FMAs and each
+  // and a pass's weights contiguous. Each parallel item is one output row x 16 filters, whose sums (conv)
+  // sit in a row buffer, filters innermost. The update (common.h's filters_in_lanes_product) sweeps input
+  // channels in passes of kChunk (the pass's weights stay in L1) and, within a pass, blocks of 6 columns x
+  // 2 filter vectors: 12 accumulators in registers, each broadcast input value feeding 2 FMAs and each
   // weight vector 6. The padded input is materialized once per image, so the inner loop reads plain memory.
-  // Not yet like the plain kernel: blocks never wrap rows, so 7- and 14-wide layers compute 12 and 18 columns.
+  // Not yet like the plain kernel: blocks never wrap rows, so 14-wide layers compute 18 columns.
   static constexpr int kCols = 6, kNarrowCols = 7, kChunk = 16;
   void schedule_filters_in_lanes() {
     const int V = natural_vector_size<float>();
@@ -70,28 +70,13 @@ class DirectConv : public Generator<DirectConv> {
     block(output.specialize(width >= V && width <= 14), TailStrategy::ShiftInwards, 7);
     block(output.specialize(width >= V), TailStrategy::ShiftInwards, 1);
     block(output, TailStrategy::GuardWithIf, 7);  // narrower than a vector
-    RVar co{"co"}, ci{"ci"};
-    Var xb{"xb"}, xj{"xj"}, kv{"kv"}, kl{"kl"};
     conv.compute_at(output, t).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
     // Rows at most 8 wide: blocks of 7 columns x one filter vector (im2col_generator.cpp says why), but
     // not for 1x1 kernels, whose one-tap passes it made 1.04-1.14x slower (7x7 3x3: 0.88-0.92x the time).
-    auto narrow_update = [&](Stage stage) {
-      stage.split(x, xb, xj, kNarrowCols, TailStrategy::RoundUp)
-          .split(k, kv, kl, V)
-          .split(rd.z, co, ci, kChunk, TailStrategy::GuardWithIf)
-          .reorder(kl, xj, rd.x, rd.y, ci, kv, xb, y, co)
-          .vectorize(kl)
-          .unroll(xj);
-    };
-    narrow_update(conv.update().specialize(width <= 8 && (weights.dim(1).extent() > 1 || weights.dim(2).extent() > 1)));
-    conv.update()
-        .split(x, xb, xj, kCols, TailStrategy::RoundUp)
-        .split(k, kv, kl, V)
-        .split(rd.z, co, ci, kChunk, TailStrategy::GuardWithIf)
-        .reorder(kl, kv, xj, rd.x, rd.y, ci, xb, y, co)
-        .vectorize(kl)
-        .unroll(kv)
-        .unroll(xj);
+    using convlab_halide::filters_in_lanes_product;
+    const Expr more_than_one_tap = weights.dim(1).extent() > 1 || weights.dim(2).extent() > 1;
+    filters_in_lanes_product(conv.update().specialize(width <= 8 && more_than_one_tap), x, y, k, rd, V, kNarrowCols, 1, kChunk);
+    filters_in_lanes_product(conv.update(), x, y, k, rd, V, kCols, 2, kChunk);
   }
 };
 

@@ -9,7 +9,7 @@ using namespace Halide;
 class Im2colConv : public Generator<Im2colConv> {
  public:
   Input<Buffer<float>> input{"input", 4};      // [x, y, c, n]
-  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * 16 + f (common.h)
+  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * 16 + f (filter_block.h)
   Input<Buffer<float>> bias{"bias", 1};
   Input<int> stride_x{"stride_x", 1, 1, 64}, stride_y{"stride_y", 1, 1, 64};
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
@@ -57,7 +57,7 @@ class Im2colConv : public Generator<Im2colConv> {
   // broadcast lowered value feeding 2 FMAs, the reduction in passes of kChunk channels: the pass's
   // weights and lowered rows (8 channels x 9 taps: 4.6 KB and 8 KB on a 28-wide row) share L1.
   //
-  // Columns are taken in blocks of 6 per row: a 7-wide layer computes 12 (the padding reads zeros).
+  // Columns are taken in blocks per row (6, or 7 on rows at most 8 wide; the padding reads zeros).
   // Wide layers: an item is one output row and all filters (the row's lowered matrix, R*S*C x W floats, is
   // made once). Narrow ones (width <= 14, ResNet-50's late layers): 7 rows and 64 filters, so a 7x7 image
   // still makes several parallel items; their lowering is repeated per filter group, a copy small next to
@@ -81,37 +81,19 @@ class Im2colConv : public Generator<Im2colConv> {
     wide(output.specialize(width >= V));
     narrow(output, TailStrategy::GuardWithIf);  // narrower than a vector
     col.compute_at(output, t).vectorize(x, V, TailStrategy::GuardWithIf);
-    RVar co{"co"}, ci{"ci"};
-    Var xb{"xb"}, xj{"xj"}, kv{"kv"}, kl{"kl"};
     gemm.compute_at(output, ko).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
-    // Each pass loads and stores its blocks' accumulators once; 1x1 kernels take passes of kChunk1x1
-    // channels, or a pass (kChunk channels x 1 tap) would be as much accumulator traffic as arithmetic.
-    auto product = [&](Stage stage, int chunk) {
-      stage.split(x, xb, xj, kCols, TailStrategy::RoundUp)
-          .split(k, kv, kl, V)
-          .split(rd.z, co, ci, chunk, TailStrategy::GuardWithIf)
-          .reorder(kl, kv, xj, rd.x, rd.y, ci, xb, y, co)
-          .vectorize(kl)
-          .unroll(kv)
-          .unroll(xj);
-    };
+    // 1x1 kernels take passes of kChunk1x1 channels, or a pass (kChunk channels x 1 tap) would load and
+    // store its accumulators about as often as it multiplies.
     // Rows at most 8 wide (ResNet-50's 7x7 layers): blocks of 7 columns x one filter vector, so a 7-wide
     // row is one block (two 6-column blocks would compute 12 columns). Each broadcast feeds one FMA: more
     // loads per FMA, fewer wasted lanes. Same-run A/B, two rounds: 7x7 layers 0.66-0.85x the time; on
     // 13- and 14-wide layers it went either way (0.81-1.46x), so they keep 6-column blocks.
-    auto narrow_product = [&](Stage stage, int chunk) {
-      stage.split(x, xb, xj, kNarrowCols, TailStrategy::RoundUp)
-          .split(k, kv, kl, V)
-          .split(rd.z, co, ci, chunk, TailStrategy::GuardWithIf)
-          .reorder(kl, xj, rd.x, rd.y, ci, kv, xb, y, co)
-          .vectorize(kl)
-          .unroll(xj);
-    };
+    using convlab_halide::filters_in_lanes_product;
     const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
-    narrow_product(gemm.update().specialize(width <= 8 && one_by_one), kChunk1x1);
-    narrow_product(gemm.update().specialize(width <= 8), kChunk);
-    product(gemm.update().specialize(one_by_one), kChunk1x1);
-    product(gemm.update(), kChunk);
+    filters_in_lanes_product(gemm.update().specialize(width <= 8 && one_by_one), x, y, k, rd, V, kNarrowCols, 1, kChunk1x1);
+    filters_in_lanes_product(gemm.update().specialize(width <= 8), x, y, k, rd, V, kNarrowCols, 1, kChunk);
+    filters_in_lanes_product(gemm.update().specialize(one_by_one), x, y, k, rd, V, kCols, 2, kChunk1x1);
+    filters_in_lanes_product(gemm.update(), x, y, k, rd, V, kCols, 2, kChunk);
   }
 };
 
