@@ -6,8 +6,18 @@
 // stalled the Halide im2col product for half its time.
 #pragma once
 
+#include <cstdint>
+
 namespace convlab_halide {
 
 constexpr int kFilterBlock = 16;
+
+// n rounded up to whole blocks of `block`.
+constexpr int64_t round_up(int64_t n, int64_t block) { return (n + block - 1) / block * block; }
+
+// Where value i (of n per filter) of filter k goes in the blocked layout [K / kFilterBlock][n][kFilterBlock].
+constexpr int64_t blocked_index(int64_t k, int64_t i, int64_t n) {
+  return ((k / kFilterBlock) * n + i) * kFilterBlock + k % kFilterBlock;
+}
 
 }  // namespace convlab_halide

@@ -155,9 +155,9 @@ class HalideLayerConv : public HalideMethod {
     Buffer<float> kcrs(size_t(p_.weight_elems()));
     xcorr_weights(p_, w, kcrs.data());
     w_.zero();
-    const int64_t crs = p_.c * p_.r * p_.s, fb = convlab_halide::kFilterBlock;
+    const int64_t crs = p_.c * p_.r * p_.s;
     for (int64_t k = 0; k < p_.k; ++k)
-      for (int64_t i = 0; i < crs; ++i) w_[size_t(((k / fb) * crs + i) * fb + k % fb)] = kcrs[size_t(k * crs + i)];
+      for (int64_t i = 0; i < crs; ++i) w_[size_t(convlab_halide::blocked_index(k, i, crs))] = kcrs[size_t(k * crs + i)];
     bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
@@ -180,7 +180,7 @@ class HalideLayerConv : public HalideMethod {
     if (method_ == "im2col") {
       const int64_t crs = p_.c * p_.r * p_.s;
       if (schedule_ == "manual") {
-        const int64_t block = p_.ow() <= 8 ? 7 : 6, cols = (p_.ow() + block - 1) / block * block;
+        const int64_t cols = convlab_halide::round_up(p_.ow(), p_.ow() <= 8 ? 7 : 6);
         const int64_t rows = (p_.ow() <= 14) ? std::min<int64_t>(7, p_.oh()) : 1;
         b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols) * sizeof(float);
       } else {
@@ -196,7 +196,7 @@ class HalideLayerConv : public HalideMethod {
 
  private:
   // Filters padded with zeros to whole blocks (filter_block.h).
-  int64_t k_padded() const { return (p_.k + convlab_halide::kFilterBlock - 1) / convlab_halide::kFilterBlock * convlab_halide::kFilterBlock; }
+  int64_t k_padded() const { return convlab_halide::round_up(p_.k, convlab_halide::kFilterBlock); }
 
   LayerFn fn_;
   Buffer<float> w_, bias_;
@@ -227,9 +227,7 @@ class HalideTiledConv : public HalideMethod {
       mats_ = dft_matrices(T);
     }
     vals_ = t_->complex ? 2 : 1;
-    // The pipelines' product blocks round up (FFT: 4 filters; Winograd: 16, filter_block.h): zero weights past K.
-    const int64_t block = wino_ ? convlab_halide::kFilterBlock : 4;
-    kpad_ = (p.k + block - 1) / block * block;
+    kpad_ = convlab_halide::round_up(p.k, filter_block());  // zero weights past K
     U_.resize(size_t(t_->positions * vals_ * p.c * kpad_));
     bias_.resize(size_t(p.k));
   }
@@ -237,12 +235,13 @@ class HalideTiledConv : public HalideMethod {
     PhaseTimer t;
     U_.zero();
     if (wino_) {  // [k][c][position] -> [k / 16][position][c][16] (filter_block.h)
-      const int64_t P = t_->positions, C = p_.c, F = convlab_halide::kFilterBlock;
+      const int64_t P = t_->positions, C = p_.c;
       Buffer<float> kcp(size_t(p_.k * C * P));
       transform_weights(p_, *t_, w, kcp.data(), size_t(P), 1);
       for (int64_t k = 0; k < p_.k; ++k)
         for (int64_t c = 0; c < C; ++c)
-          for (int64_t pos = 0; pos < P; ++pos) U_[size_t((((k / F) * P + pos) * C + c) * F + k % F)] = kcp[size_t((k * C + c) * P + pos)];
+          for (int64_t pos = 0; pos < P; ++pos)
+            U_[size_t(convlab_halide::blocked_index(k, pos * C + c, P * C))] = kcp[size_t((k * C + c) * P + pos)];
     } else {
       transform_weights(p_, *t_, w, U_.data(), size_t(t_->positions * vals_), size_t(vals_));
     }
@@ -297,8 +296,7 @@ class HalideTiledConv : public HalideMethod {
     } else {
       positions = double(wino_->output_tile() + p.r - 1) * double(wino_->output_tile() + p.s - 1);
     }
-    const int64_t block = wino_ ? convlab_halide::kFilterBlock : 4;
-    const double elems = positions * double(p.c) * double((p.k + block - 1) / block * block);
+    const double elems = positions * double(p.c) * double(convlab_halide::round_up(p.k, filter_block()));
     if (elems > 2147483647.0)
       return "transformed weights need " + std::to_string(int64_t(elems / 1e6)) + "M floats (" +
              std::to_string(int64_t(elems * 4 / 1e9)) + " GB), beyond Halide's 2^31 - 1 elements per buffer";
@@ -308,6 +306,8 @@ class HalideTiledConv : public HalideMethod {
 
  private:
   const ConvMethod& plain() const { return wino_ ? static_cast<const ConvMethod&>(*wino_) : *fft_; }
+  // Filters per product block of the pipeline (FFT: 4; Winograd: 16, filter_block.h); U is padded to whole blocks.
+  int64_t filter_block() const { return wino_ ? convlab_halide::kFilterBlock : 4; }
 
   // Fx [i, u, re/im], Fy [j, v, re/im], Iy [v, j, re/im], Ix [u, i, re/im] (see fft_generator.cpp), in double.
   static std::vector<std::vector<float>> dft_matrices(int T) {
