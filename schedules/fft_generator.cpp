@@ -1,7 +1,7 @@
 // Tiled FFT convolution as a Halide pipeline: small fixed-size 2-D DFTs of overlap-save tiles written as
 // DFT-matrix products, per-bin complex products over channels, and the inverse. Complex values are
-// Tuples (re, im). As FFTW's r2c/c2r, only T/2 + 1 bins are kept along x (the input is real): the inverse
-// along x weights bin u by c_u (1 for u = 0 and u = T/2, 2 otherwise) and keeps the real part.
+// Tuples (re, im), and tiles are numbered row by row. As FFTW's r2c/c2r, only T/2 + 1 bins are kept
+// along x (the input is real): the inverse along x weights bin u by c_u (1 for u = 0 and u = T/2, 2 otherwise) and keeps the real part.
 // The DFT matrices are inputs made on the host in double; the weights are transformed on the host by the
 // plain method's FFTW code (conjugated for cross-correlation, scaled by 1 / T^2).
 #include "common.h"
@@ -13,13 +13,14 @@ using namespace Halide;
 class FftConv : public Generator<FftConv> {
  public:
   Input<Buffer<float>> input{"input", 4};  // [x, y, c, n]
-  Input<Buffer<float>> U{"U", 5};          // [re/im, u, v, c, k]: transformed weights
+  Input<Buffer<float>> U{"U", 6};          // [f, re/im, c, u, v, kb]: transformed weights of filter kb * 16 + f
   Input<Buffer<float>> Fx{"Fx", 3};        // [i, u, re/im]: e^{-2 pi i u i / T}, u < T/2 + 1
   Input<Buffer<float>> Fy{"Fy", 3};        // [j, v, re/im]: e^{-2 pi i v j / T}
   Input<Buffer<float>> Iy{"Iy", 3};        // [v, j, re/im]: e^{+2 pi i v j / T}
   Input<Buffer<float>> Ix{"Ix", 3};        // [u, i, re/im]: c_u e^{+2 pi i u i / T}
   Input<Buffer<float>> bias{"bias", 1};
   Input<int> out_w{"out_w", 1, 1, 4096}, out_h{"out_h", 1, 1, 4096};  // valid outputs per tile: T - kernel + 1
+  Input<int> tiles_x{"tiles_x", 1, 1, 1 << 20};                       // tiles per row of the tile grid
   Input<int> stride_x{"stride_x", 1, 1, 64}, stride_y{"stride_y", 1, 1, 64};
   Input<int> pad_left{"pad_left", 0, 0, 1 << 20}, pad_top{"pad_top", 0, 0, 1 << 20};
   Output<Buffer<float>> output{"output", 4};  // [x, y, k, n]
@@ -28,45 +29,51 @@ class FftConv : public Generator<FftConv> {
     // THE ALGORITHM
     Expr T = Fy.dim(0).extent(), nu = Fx.dim(1).extent();
     Func in = BoundaryConditions::constant_exterior(input, 0.0f);
-    Func d("d");
-    d(i, j, tx, ty, c, n) = in(tx * out_w + i - pad_left, ty * out_h + j - pad_top, c, n);
+    // Tiles are numbered row by row, t = tx + tiles_x * ty: one tile index, so a block of the product's
+    // tiles is full however few tiles a row of the image has (2 on a 28-wide layer with 16-point tiles).
+    d(i, j, t, c, n) = in((t % tiles_x) * out_w + i - pad_left, (t / tiles_x) * out_h + j - pad_top, c, n);
     // Forward: along x (real -> half spectrum), then along y (complex).
     ri = RDom(0, T, "ri"), rj = RDom(0, T, "rj");
-    X1(u, j, tx, ty, c, n) = Tuple(0.0f, 0.0f);
-    X1(u, j, tx, ty, c, n) = Tuple(X1(u, j, tx, ty, c, n)[0] + d(ri, j, tx, ty, c, n) * Fx(ri, u, 0),
-                                   X1(u, j, tx, ty, c, n)[1] + d(ri, j, tx, ty, c, n) * Fx(ri, u, 1));
-    V(u, v, tx, ty, c, n) = Tuple(0.0f, 0.0f);
+    X1(u, j, t, c, n) = Tuple(0.0f, 0.0f);
+    X1(u, j, t, c, n) = Tuple(X1(u, j, t, c, n)[0] + d(ri, j, t, c, n) * Fx(ri, u, 0),
+                              X1(u, j, t, c, n)[1] + d(ri, j, t, c, n) * Fx(ri, u, 1));
+    V(u, v, t, c, n) = Tuple(0.0f, 0.0f);
     {
-      Tuple z = X1(u, rj, tx, ty, c, n);
-      V(u, v, tx, ty, c, n) = Tuple(V(u, v, tx, ty, c, n)[0] + z[0] * Fy(rj, v, 0) - z[1] * Fy(rj, v, 1),
-                                    V(u, v, tx, ty, c, n)[1] + z[0] * Fy(rj, v, 1) + z[1] * Fy(rj, v, 0));
+      Tuple z = X1(u, rj, t, c, n);
+      V(u, v, t, c, n) = Tuple(V(u, v, t, c, n)[0] + z[0] * Fy(rj, v, 0) - z[1] * Fy(rj, v, 1),
+                               V(u, v, t, c, n)[1] + z[0] * Fy(rj, v, 1) + z[1] * Fy(rj, v, 0));
     }
-    // Per bin, the complex product over channels.
+    // Per bin, the complex product over channels: M[u, v] = U[u, v] (K x C) times V[u, v] (C x tiles).
+    // U comes in blocks of 16 filters, filter innermost (filter_block.h), re and im of a channel adjacent.
+    U.dim(0).set_bounds(0, convlab_halide::kFilterBlock);
+    auto w = [&](int part, Expr c_, Expr k_) {
+      return U(k_ % convlab_halide::kFilterBlock, part, c_, u, v, k_ / convlab_halide::kFilterBlock);
+    };
     rc = RDom(0, input.dim(2).extent(), "rc");
-    Macc(u, v, tx, ty, k, n) = Tuple(0.0f, 0.0f);
+    Macc(u, v, t, k, n) = Tuple(0.0f, 0.0f);
     {
-      Expr ur = U(0, u, v, rc, k), ui = U(1, u, v, rc, k);
-      Tuple vv = V(u, v, tx, ty, rc, n);
-      Macc(u, v, tx, ty, k, n) = Tuple(Macc(u, v, tx, ty, k, n)[0] + ur * vv[0] - ui * vv[1],
-                                       Macc(u, v, tx, ty, k, n)[1] + ur * vv[1] + ui * vv[0]);
+      Expr ur = w(0, rc, k), ui = w(1, rc, k);
+      Tuple vv = V(u, v, t, rc, n);
+      Macc(u, v, t, k, n) = Tuple(Macc(u, v, t, k, n)[0] + ur * vv[0] - ui * vv[1],
+                                  Macc(u, v, t, k, n)[1] + ur * vv[1] + ui * vv[0]);
     }
-    M(u, v, tx, ty, k, n) = Macc(u, v, tx, ty, k, n);
+    M(u, v, t, k, n) = Macc(u, v, t, k, n);
     // Inverse: along y (complex), then along x back to real.
     rv = RDom(0, T, "rv"), ru = RDom(0, nu, "ru");
-    Z(u, j, tx, ty, k, n) = Tuple(0.0f, 0.0f);
+    Z(u, j, t, k, n) = Tuple(0.0f, 0.0f);
     {
-      Tuple m = M(u, rv, tx, ty, k, n);
-      Z(u, j, tx, ty, k, n) = Tuple(Z(u, j, tx, ty, k, n)[0] + m[0] * Iy(rv, j, 0) - m[1] * Iy(rv, j, 1),
-                                    Z(u, j, tx, ty, k, n)[1] + m[0] * Iy(rv, j, 1) + m[1] * Iy(rv, j, 0));
+      Tuple m = M(u, rv, t, k, n);
+      Z(u, j, t, k, n) = Tuple(Z(u, j, t, k, n)[0] + m[0] * Iy(rv, j, 0) - m[1] * Iy(rv, j, 1),
+                               Z(u, j, t, k, n)[1] + m[0] * Iy(rv, j, 1) + m[1] * Iy(rv, j, 0));
     }
-    Y(i, j, tx, ty, k, n) = 0.0f;
+    Y(i, j, t, k, n) = 0.0f;
     {
-      Tuple z = Z(ru, j, tx, ty, k, n);
-      Y(i, j, tx, ty, k, n) += z[0] * Ix(ru, i, 0) - z[1] * Ix(ru, i, 1);
+      Tuple z = Z(ru, j, t, k, n);
+      Y(i, j, t, k, n) += z[0] * Ix(ru, i, 0) - z[1] * Ix(ru, i, 1);
     }
     // Stride > 1: the stride-1 result subsampled.
     Expr x1 = x * stride_x, y1 = y * stride_y;
-    output(x, y, k, n) = bias(k) + Y(x1 % out_w, y1 % out_h, x1 / out_w, y1 / out_h, k, n);
+    output(x, y, k, n) = bias(k) + Y(x1 % out_w, y1 % out_h, x1 / out_w + tiles_x * (y1 / out_h), k, n);
 
     // THE SCHEDULE
     if (auto_schedule) {
@@ -77,48 +84,88 @@ class FftConv : public Generator<FftConv> {
   }
 
  private:
-  Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, u{"u"}, v{"v"}, i{"i"}, j{"j"}, tx{"tx"}, ty{"ty"};
-  Func X1{"X1"}, V{"V"}, Macc{"Macc"}, M{"M"}, Z{"Z"}, Y{"Y"};
+  Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, u{"u"}, v{"v"}, i{"i"}, j{"j"}, t{"t"};
+  Func d{"d"}, X1{"X1"}, V{"V"}, Macc{"Macc"}, M{"M"}, Z{"Z"}, Y{"Y"};
   RDom ri, rj, rc, rv, ru;  // forward DFT sums, channel sum, inverse DFT sums
 
-  // Transforms per channel (parallel), vectorized across tiles (stored innermost); the bin products blocked
-  // as a complex GEMM micro-kernel: 2 filters x 8 tiles x (re, im) accumulators, rounded up (the host pads
-  // U to a multiple of 4 filters with zeros); inverse per filter (parallel).
+  // Channels in the vector lanes everywhere, so every vector is full however few tiles an image has (4
+  // on a 56-wide layer with 32-point tiles, 1 on a 14-wide one): V and M are stored channel (filter)
+  // innermost, [c, t, u, v]. Transforms: per tile and 8 channels (filters), a parallel item, each DFT pass
+  // a register-blocked small matrix product: kRows outputs of the transformed index x (re, im) of
+  // accumulators over the summed index, each coefficient a broadcast. Products: Winograd's
+  // (winograd_generator.cpp) in complex: per bin and 16-filter block (a parallel item), 8 filters in the
+  // lanes x kTiles tiles x (re, im) of accumulators, the channel sum inside; each broadcast V value feeds
+  // 2 FMAs and each U vector kTiles. The host pads U with zero filters to whole blocks; V and M are
+  // internal, so channel and filter blocks round up (the padded input reads zeros). Tile sizes T are
+  // multiples of 8, so kRows blocks of the T-long indices are exact.
+  static constexpr int kTiles = 6, kTileBlock = 48, kRows = 4;
   void schedule_transform_then_bin_products() {
     const int vec = natural_vector_size<float>();
-    Var txo{"txo"}, txi{"txi"}, ko{"ko"}, ki{"ki"}, uv{"uv"};
-    for (Func f : {X1, V, M, Z, Y}) f.reorder_storage(tx, f.args()[0], f.args()[1], ty, f.args()[4], n);
-    V.compute_root().reorder(tx, u, v, ty, c, n).parallel(c).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    V.update().reorder(tx, u, v, rj, ty, c, n).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    X1.compute_at(V, ty).reorder(tx, u, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    X1.update().reorder(tx, u, ri, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
+    const TailStrategy up = TailStrategy::RoundUp;
+    output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
+    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, kb{"kb"}, kf{"kf"}, tb{"tb"}, ti{"ti"}, uv{"uv"}, item{"item"};
+    Var tc{"tc"}, tj{"tj"}, kv{"kv"}, jo{"jo"}, ji{"ji"}, vo{"vo"}, vi{"vi"}, io{"io"}, ii{"ii"};
+    d.reorder_storage(c, i, j, t, n);
+    X1.reorder_storage(c, u, j, t, n);
+    V.reorder_storage(c, t, u, v, n);
+    M.reorder_storage(k, t, u, v, n);
+    Z.reorder_storage(k, u, j, t, n);
+    Y.reorder_storage(k, i, j, t, n);
+    // Forward: V[u, v] = sum_j X1[u, j] Fy[j, v], X1[u, j] = sum_i d[i, j] Fx[i, u].
+    V.compute_root().split(c, co, cl, vec, up).reorder(cl, u, v, t, co, n).fuse(t, co, item).parallel(item).vectorize(cl);
+    V.update()
+        .split(c, co, cl, vec, up)
+        .split(v, vo, vi, kRows, up)
+        .reorder(cl, vi, rj, u, vo, t, co, n)
+        .fuse(t, co, item)
+        .parallel(item)
+        .vectorize(cl)
+        .unroll(vi);
+    d.compute_at(V, item).reorder(c, i, j).vectorize(c, vec, up);
+    X1.compute_at(V, item).reorder(c, u, j).vectorize(c, vec, up);
+    X1.update().split(j, jo, ji, kRows, up).reorder(c, ji, ri, u, jo).vectorize(c, vec, up).unroll(ji);
+    // Products.
     M.compute_root()
-        .split(tx, txo, txi, vec, TailStrategy::RoundUp)
-        .split(k, ko, ki, 2, TailStrategy::RoundUp)
-        .reorder(txi, ki, txo, ko, ty, u, v, n)
+        .split(k, kb, kf, convlab_halide::kFilterBlock, up)
+        .split(t, tb, ti, kTileBlock, TailStrategy::GuardWithIf)
+        .reorder(kf, ti, tb, kb, u, v, n)
         .fuse(u, v, uv)
-        .parallel(uv)
-        .vectorize(txi)
-        .unroll(ki);
-    Macc.compute_at(M, txo).vectorize(tx).unroll(k);
-    Macc.update().reorder(tx, k, rc).vectorize(tx).unroll(k);
-    Y.compute_root().reorder(tx, i, j, ty, k, n).parallel(k).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    Y.update().reorder(tx, i, j, ru, ty, k, n).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    Z.compute_at(Y, ty).reorder(tx, u, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    Z.update().reorder(tx, u, rv, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
+        .fuse(kb, uv, item)
+        .parallel(item)
+        .vectorize(kf, vec);
+    Macc.compute_at(M, tb).reorder_storage(k, t, u, v, n).reorder(k, t).vectorize(k, vec).unroll(k);
+    Macc.update()
+        .split(t, tc, tj, kTiles, up)
+        .split(k, kv, kl, vec)
+        .reorder(kl, tj, rc, kv, tc)
+        .vectorize(kl)
+        .unroll(tj);
+    // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
+    Y.compute_root().split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
+    Y.update()
+        .split(k, ko, kl, vec, up)
+        .split(i, io, ii, 2 * kRows, up)
+        .reorder(kl, ii, ru, j, io, t, ko, n)
+        .fuse(t, ko, item)
+        .parallel(item)
+        .vectorize(kl)
+        .unroll(ii);
+    Z.compute_at(Y, item).reorder(k, u, j).vectorize(k, vec, up);
+    Z.update().split(j, jo, ji, kRows, up).reorder(k, ji, rv, u, jo).vectorize(k, vec, up).unroll(ji);
     output.reorder(x, y, k, n).parallel(k).vectorize(x, vec, TailStrategy::GuardWithIf);
   }
 
   void set_estimates() {
     using namespace convlab_halide;
     input.set_estimates({{0, kEstW}, {0, kEstH}, {0, kEstC}, {0, 1}});
-    U.set_estimates({{0, 2}, {0, 9}, {0, 16}, {0, kEstC}, {0, kEstK}});
+    U.set_estimates({{0, kFilterBlock}, {0, 2}, {0, kEstC}, {0, 9}, {0, 16}, {0, kEstK / kFilterBlock}});
     Fx.set_estimates({{0, 16}, {0, 9}, {0, 2}});
     Fy.set_estimates({{0, 16}, {0, 16}, {0, 2}});
     Iy.set_estimates({{0, 16}, {0, 16}, {0, 2}});
     Ix.set_estimates({{0, 9}, {0, 16}, {0, 2}});
     bias.set_estimates({{0, kEstK}});
-    out_w.set_estimate(14), out_h.set_estimate(14), stride_x.set_estimate(1), stride_y.set_estimate(1);
+    out_w.set_estimate(14), out_h.set_estimate(14), tiles_x.set_estimate(4);
+    stride_x.set_estimate(1), stride_y.set_estimate(1);
     pad_left.set_estimate(1), pad_top.set_estimate(1);
     output.set_estimates({{0, kEstW}, {0, kEstH}, {0, kEstK}, {0, 1}});
   }

@@ -46,7 +46,7 @@ using LayerFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, in
 using WinogradFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*,
                            halide_buffer_t*, halide_buffer_t*, int, int, halide_buffer_t*);
 using FftFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*,
-                      halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int, halide_buffer_t*);
+                      halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int, int, halide_buffer_t*);
 
 template <typename Fn>
 using Table = std::map<std::string, Fn>;  // schedule -> pipeline
@@ -234,17 +234,18 @@ class HalideTiledConv : public HalideMethod {
   void set_weights(const float* w, const float* bias) override {
     PhaseTimer t;
     U_.zero();
-    if (wino_) {  // [k][c][position] -> [k / 16][position][c][16] (filter_block.h)
-      const int64_t P = t_->positions, C = p_.c;
-      Buffer<float> kcp(size_t(p_.k * C * P));
-      transform_weights(p_, *t_, w, kcp.data(), size_t(P), 1);
-      for (int64_t k = 0; k < p_.k; ++k)
-        for (int64_t c = 0; c < C; ++c)
-          for (int64_t pos = 0; pos < P; ++pos)
-            U_[size_t(convlab_halide::blocked_index(k, pos * C + c, P * C))] = kcp[size_t((k * C + c) * P + pos)];
-    } else {
-      transform_weights(p_, *t_, w, U_.data(), size_t(t_->positions * vals_), size_t(vals_));
-    }
+    // [k][c][position][re/im] -> [k / 16][position][c][re/im][16] (filter_block.h): a block's weights for one
+    // position are contiguous over channels.
+    const int64_t P = t_->positions, C = p_.c, vals = vals_;
+    Buffer<float> kcp(size_t(p_.k * C * P * vals));
+    transform_weights(p_, *t_, w, kcp.data(), size_t(P * vals), size_t(vals));
+#pragma omp parallel for schedule(static)
+    for (int64_t k = 0; k < p_.k; ++k)
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t pos = 0; pos < P; ++pos)
+          for (int64_t v = 0; v < vals; ++v)
+            U_[size_t(convlab_halide::blocked_index(k, (pos * C + c) * vals + v, P * C * vals))] =
+                kcp[size_t(((k * C + c) * P + pos) * vals + v)];
     bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
@@ -253,20 +254,21 @@ class HalideTiledConv : public HalideMethod {
     PhaseTimer t;
     HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
     HBuf b(bias_.data(), int(p_.k));
-    const int C = int(p_.c), K = int(kpad_);
+    const int C = int(p_.c), K = int(kpad_), F = convlab_halide::kFilterBlock;
     if (wino_) {
       const int aw = t_->in_w, ah = t_->in_h, mw = t_->out_w, mh = t_->out_h;
-      const int F = convlab_halide::kFilterBlock;
       halide_dimension_t dims[5] = {{0, F, 1}, {0, C, F}, {0, aw, C * F}, {0, ah, aw * C * F}, {0, K / F, ah * aw * C * F}};
       HBuf U(U_.data(), 5, dims);
       HBuf btw(mats_[0].data(), aw, aw), bth(mats_[1].data(), ah, ah), atw(mats_[2].data(), aw, mw), ath(mats_[3].data(), ah, mh);
       run(winograd_pipelines.at(schedule_)(in, U, btw, bth, atw, ath, b, int(p_.pl), int(p_.pt), out));
     } else {
-      const int T = t_->in_w, nu = T / 2 + 1;
-      HBuf U(U_.data(), 2, nu, T, C, K);
+      const int T = t_->in_w, nu = T / 2 + 1, tiles_x = int((p_.ow() * p_.sw + t_->out_w - 1) / t_->out_w);
+      halide_dimension_t dims[6] = {{0, F, 1},          {0, 2, F},              {0, C, 2 * F},
+                                    {0, nu, 2 * C * F}, {0, T, nu * 2 * C * F}, {0, K / F, T * nu * 2 * C * F}};
+      HBuf U(U_.data(), 6, dims);
       HBuf fx(mats_[0].data(), T, nu, 2), fy(mats_[1].data(), T, T, 2), iy(mats_[2].data(), T, T, 2), ix(mats_[3].data(), nu, T, 2);
-      run(fft_pipelines.at(schedule_)(in, U, fx, fy, iy, ix, b, t_->out_w, t_->out_h, int(p_.sw), int(p_.sh), int(p_.pl),
-                                      int(p_.pt), out));
+      run(fft_pipelines.at(schedule_)(in, U, fx, fy, iy, ix, b, t_->out_w, t_->out_h, tiles_x, int(p_.sw), int(p_.sh),
+                                      int(p_.pl), int(p_.pt), out));
     }
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
@@ -306,8 +308,8 @@ class HalideTiledConv : public HalideMethod {
 
  private:
   const ConvMethod& plain() const { return wino_ ? static_cast<const ConvMethod&>(*wino_) : *fft_; }
-  // Filters per product block of the pipeline (FFT: 4; Winograd: 16, filter_block.h); U is padded to whole blocks.
-  int64_t filter_block() const { return wino_ ? convlab_halide::kFilterBlock : 4; }
+  // Filters per product block of the pipeline (filter_block.h); U is padded to whole blocks.
+  static int64_t filter_block() { return convlab_halide::kFilterBlock; }
 
   // Fx [i, u, re/im], Fy [j, v, re/im], Iy [v, j, re/im], Ix [u, i, re/im] (see fft_generator.cpp), in double.
   static std::vector<std::vector<float>> dft_matrices(int T) {
