@@ -44,7 +44,7 @@ using HBuf = Halide::Runtime::Buffer<float>;
 // Direct and im2col share one signature: the layer's tensors and its scalar parameters.
 using LayerFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int, halide_buffer_t*);
 using WinogradFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*,
-                           halide_buffer_t*, halide_buffer_t*, int, int, halide_buffer_t*);
+                           halide_buffer_t*, halide_buffer_t*, int, int, int, halide_buffer_t*);
 using FftFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*,
                       halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int, int, halide_buffer_t*);
 
@@ -260,7 +260,8 @@ class HalideTiledConv : public HalideMethod {
       halide_dimension_t dims[5] = {{0, F, 1}, {0, C, F}, {0, aw, C * F}, {0, ah, aw * C * F}, {0, K / F, ah * aw * C * F}};
       HBuf U(U_.data(), 5, dims);
       HBuf btw(mats_[0].data(), aw, aw), bth(mats_[1].data(), ah, ah), atw(mats_[2].data(), aw, mw), ath(mats_[3].data(), ah, mh);
-      run(winograd_pipelines.at(schedule_)(in, U, btw, bth, atw, ath, b, int(p_.pl), int(p_.pt), out));
+      const int tiles_x = int((p_.ow() + mw - 1) / mw);
+      run(winograd_pipelines.at(schedule_)(in, U, btw, bth, atw, ath, b, tiles_x, int(p_.pl), int(p_.pt), out));
     } else {
       const int T = t_->in_w, nu = T / 2 + 1, tiles_x = int((p_.ow() * p_.sw + t_->out_w - 1) / t_->out_w);
       halide_dimension_t dims[6] = {{0, F, 1},          {0, 2, F},              {0, C, 2 * F},

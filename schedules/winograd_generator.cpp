@@ -17,6 +17,7 @@ class WinogradConv : public Generator<WinogradConv> {
   Input<Buffer<float>> ATw{"ATw", 2};      // A^T for columns, [col, row] (alpha_w columns, m_w rows)
   Input<Buffer<float>> ATh{"ATh", 2};
   Input<Buffer<float>> bias{"bias", 1};
+  Input<int> tiles_x{"tiles_x", 1, 1, 1 << 20};  // tiles per row of the tile grid
   Input<int> pad_left{"pad_left", 0, 0, 1 << 20}, pad_top{"pad_top", 0, 0, 1 << 20};
   Output<Buffer<float>> output{"output", 4};  // [x, y, k, n]
 
@@ -24,15 +25,16 @@ class WinogradConv : public Generator<WinogradConv> {
     // THE ALGORITHM
     Expr aw = BTw.dim(0).extent(), ah = BTh.dim(0).extent(), mw = ATw.dim(1).extent(), mh = ATh.dim(1).extent();
     in = BoundaryConditions::constant_exterior(input, 0.0f);
-    // Tile (tx, ty) of alpha_w x alpha_w inputs starts at output (tx * m_w, ty * m_h): overlap-save.
-    Func d("d");
-    d(i, j, tx, ty, c, n) = in(tx * mw + i - pad_left, ty * mh + j - pad_top, c, n);
+    // Tile t = tx + tiles_x * ty of alpha_w x alpha_w inputs starts at output (tx * m_w, ty * m_h):
+    // overlap-save. One tile index, so a block of the product's tiles is full however few tiles a row of
+    // the image has (2 at F(6) on a 7-wide layer).
+    d(i, j, t, c, n) = in((t % tiles_x) * mw + i - pad_left, (t / tiles_x) * mh + j - pad_top, c, n);
     // V = B_h^T d B_w, as two passes of small matrix products.
     ri = RDom(0, aw, "ri"), rj = RDom(0, ah, "rj");
-    tmp(a, j, tx, ty, c, n) = 0.0f;
-    tmp(a, j, tx, ty, c, n) += BTw(ri, a) * d(ri, j, tx, ty, c, n);
-    V(a, b, tx, ty, c, n) = 0.0f;
-    V(a, b, tx, ty, c, n) += BTh(rj, b) * tmp(a, rj, tx, ty, c, n);
+    tmp(a, j, t, c, n) = 0.0f;
+    tmp(a, j, t, c, n) += BTw(ri, a) * d(ri, j, t, c, n);
+    V(a, b, t, c, n) = 0.0f;
+    V(a, b, t, c, n) += BTh(rj, b) * tmp(a, rj, t, c, n);
     // M[a, b] = U[a, b] (K x C) times V[a, b] (C x tiles): where the time should go.
     // U comes in blocks of 16 filters, filter innermost (filter_block.h): a block's weights for one
     // position are contiguous over channels.
@@ -41,16 +43,16 @@ class WinogradConv : public Generator<WinogradConv> {
       return U(k_ % convlab_halide::kFilterBlock, c_, a_, b_, k_ / convlab_halide::kFilterBlock);
     };
     rc = RDom(0, input.dim(2).extent(), "rc");
-    Macc(a, b, tx, ty, k, n) = 0.0f;
-    Macc(a, b, tx, ty, k, n) += u(a, b, rc, k) * V(a, b, tx, ty, rc, n);
-    M(a, b, tx, ty, k, n) = Macc(a, b, tx, ty, k, n);
+    Macc(a, b, t, k, n) = 0.0f;
+    Macc(a, b, t, k, n) += u(a, b, rc, k) * V(a, b, t, rc, n);
+    M(a, b, t, k, n) = Macc(a, b, t, k, n);
     // Y = A_h^T M A_w, then bias; output pixel (x, y) is element (x mod m, y mod m) of tile (x / m, y / m).
     ra = RDom(0, aw, "ra"), rb = RDom(0, ah, "rb");
-    o1(i, b, tx, ty, k, n) = 0.0f;
-    o1(i, b, tx, ty, k, n) += ATw(ra, i) * M(ra, b, tx, ty, k, n);
-    Y(i, j, tx, ty, k, n) = 0.0f;
-    Y(i, j, tx, ty, k, n) += ATh(rb, j) * o1(i, rb, tx, ty, k, n);
-    output(x, y, k, n) = bias(k) + Y(x % mw, y % mh, x / mw, y / mh, k, n);
+    o1(i, b, t, k, n) = 0.0f;
+    o1(i, b, t, k, n) += ATw(ra, i) * M(ra, b, t, k, n);
+    Y(i, j, t, k, n) = 0.0f;
+    Y(i, j, t, k, n) += ATh(rb, j) * o1(i, rb, t, k, n);
+    output(x, y, k, n) = bias(k) + Y(x % mw, y % mh, x / mw + tiles_x * (y / mh), k, n);
 
     // THE SCHEDULE
     if (auto_schedule) {
@@ -61,52 +63,76 @@ class WinogradConv : public Generator<WinogradConv> {
   }
 
  private:
-  Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, a{"a"}, b{"b"}, i{"i"}, j{"j"}, tx{"tx"}, ty{"ty"};
+  Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, a{"a"}, b{"b"}, i{"i"}, j{"j"}, t{"t"};
   Func in{"in"};  // the zero-padded input
-  Func tmp{"tmp"}, V{"V"}, Macc{"Macc"}, M{"M"}, o1{"o1"}, Y{"Y"};
+  Func d{"d"}, tmp{"tmp"}, V{"V"}, Macc{"Macc"}, M{"M"}, o1{"o1"}, Y{"Y"};
   RDom ri, rj, rc, ra, rb;  // transform sums, channel sum, inverse-transform sums
 
-  // Transforms: whole rows of tiles per channel, vectorized across tiles (tx, stored innermost), parallel
-  // over channels (both stages: an update is scheduled on its own, and a serial one ran on one core). Products: the direct schedule's micro-kernel (direct_generator.cpp) with tiles for
-  // output columns: per position and row of tiles, 16 filters in the vector lanes x 6 tiles of
-  // accumulators, each broadcast V value feeding 2 FMAs and each U vector 6, the channel sum inside; a
-  // parallel item is one position x one 16-filter block (the host pads U with zero filters to whole
-  // blocks; M is internal, so blocks round up). Output transform: per filter, parallel; the final copy
-  // vectorized along x.
-  static constexpr int kTiles = 6;
+  // Channels (filters) in the vector lanes everywhere, so every vector is full however few tiles an image
+  // has: V and M are stored channel (filter) innermost, [c, t, a, b]. Transforms: per kTransformTiles tiles
+  // and 8 channels (filters), a parallel item, each pass a small matrix product with kTransformTiles tiles
+  // of accumulators over the summed index, each coefficient a broadcast (the transform sizes are runtime
+  // values, so the tiles are the block that is always whole). Products: the direct schedule's micro-kernel
+  // (direct_generator.cpp) with tiles for output columns: per position and 16-filter block (a parallel
+  // item), 16 filters in the vector lanes x kTiles tiles of accumulators, each broadcast V value feeding 2
+  // FMAs and each U vector kTiles, the channel sum inside. The host pads U with zero filters to whole
+  // blocks; V and M are internal, so channel, filter and tile blocks round up (the padded input reads
+  // zeros). Output: the final copy vectorized along x.
+  static constexpr int kTiles = 6, kTileBlock = 48, kTransformTiles = 4;
   void schedule_transform_then_tile_gemm() {
     const int vec = natural_vector_size<float>();
+    const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
-    Var kb{"kb"}, kf{"kf"}, kv{"kv"}, kl{"kl"}, txb{"txb"}, txj{"txj"}, ab{"ab"}, t{"t"};
-    for (Func f : {tmp, V, M, o1, Y}) f.reorder_storage(tx, f.args()[0], f.args()[1], ty, f.args()[4], n);
-    V.compute_root().reorder(tx, a, b, ty, c, n).parallel(c).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    // The input transform reads tiles m apart: a vector across tiles is a strided load. With m known
-    // (the literature's tiles F(2), F(4), F(6)) it is dense loads and shuffles; from the padded channel
-    // plane, made once per channel, it needs no bounds test per element.
-    V.update().reorder(tx, a, b, rj, ty, c, n).parallel(c).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    in.compute_at(V, c).vectorize(in.args()[0], vec, TailStrategy::GuardWithIf);
-    tmp.compute_at(V, ty).reorder(tx, a, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    tmp.update().reorder(tx, a, ri, j).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    for (int m : {2, 4, 6}) tmp.update().specialize(ATw.dim(1).extent() == m);  // after: a specialization copies the schedule
+    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, kb{"kb"}, kf{"kf"}, kv{"kv"}, to{"to"}, tj{"tj"}, tb{"tb"}, ti{"ti"};
+    Var tc{"tc"}, ab{"ab"}, item{"item"};
+    d.reorder_storage(c, i, j, t, n);
+    tmp.reorder_storage(c, a, j, t, n);
+    V.reorder_storage(c, t, a, b, n);
+    M.reorder_storage(k, t, a, b, n);
+    o1.reorder_storage(k, i, b, t, n);
+    Y.reorder_storage(k, i, j, t, n);
+    // Input transform: V[a, b] = sum_j BTh[b, j] tmp[a, j], tmp[a, j] = sum_i BTw[a, i] d[i, j].
+    V.compute_root().split(c, co, cl, vec, up).reorder(cl, a, b, t, co, n).fuse(t, co, item).parallel(item).vectorize(cl);
+    V.update()
+        .split(c, co, cl, vec, up)
+        .split(t, to, tj, kTransformTiles, up)
+        .reorder(cl, tj, rj, a, b, to, co, n)
+        .fuse(to, co, item)
+        .parallel(item)
+        .vectorize(cl)
+        .unroll(tj);
+    d.compute_at(V, item).reorder(c, i, j, t).vectorize(c, vec, up);
+    tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
+    tmp.update().split(t, to, tj, kTransformTiles, up).reorder(c, tj, ri, a, j, to).vectorize(c, vec, up).unroll(tj);
+    // Products.
     M.compute_root()
-        .split(k, kb, kf, 2 * vec, TailStrategy::RoundUp)
-        .reorder(tx, kf, ty, kb, a, b, n)
+        .split(k, kb, kf, 2 * vec, up)
+        .split(t, tb, ti, kTileBlock, TailStrategy::GuardWithIf)
+        .reorder(kf, ti, tb, kb, a, b, n)
         .fuse(a, b, ab)
-        .fuse(kb, ab, t)
-        .parallel(t)
-        .vectorize(tx, vec, TailStrategy::GuardWithIf);
-    Macc.compute_at(M, ty).reorder_storage(k, tx, a, b, ty, n).vectorize(k, vec).unroll(k);
+        .fuse(kb, ab, item)
+        .parallel(item)
+        .vectorize(kf, vec);
+    Macc.compute_at(M, tb).reorder_storage(k, t, a, b, n).reorder(k, t).vectorize(k, vec).unroll(k);
     Macc.update()
-        .split(tx, txb, txj, kTiles, TailStrategy::RoundUp)
+        .split(t, tc, tj, kTiles, up)
         .split(k, kv, kl, vec)
-        .reorder(kl, kv, txj, rc, txb)
+        .reorder(kl, kv, tj, rc, tc)
         .vectorize(kl)
         .unroll(kv)
-        .unroll(txj);
-    Y.compute_root().reorder(tx, i, j, ty, k, n).parallel(k).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    Y.update().reorder(tx, i, j, rb, ty, k, n).parallel(k).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    o1.compute_at(Y, ty).reorder(tx, i, b).vectorize(tx, vec, TailStrategy::GuardWithIf);
-    o1.update().reorder(tx, i, ra, b).vectorize(tx, vec, TailStrategy::GuardWithIf);
+        .unroll(tj);
+    // Output transform: Y[i, j] = sum_b ATh[j, b] o1[i, b], o1[i, b] = sum_a ATw[i, a] M[a, b].
+    Y.compute_root().split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
+    Y.update()
+        .split(k, ko, kl, vec, up)
+        .split(t, to, tj, kTransformTiles, up)
+        .reorder(kl, tj, rb, i, j, to, ko, n)
+        .fuse(to, ko, item)
+        .parallel(item)
+        .vectorize(kl)
+        .unroll(tj);
+    o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
+    o1.update().split(t, to, tj, kTransformTiles, up).reorder(k, tj, ra, i, b, to).vectorize(k, vec, up).unroll(tj);
     output.reorder(x, y, k, n).parallel(k).vectorize(x, vec, TailStrategy::GuardWithIf);
   }
 
@@ -119,7 +145,7 @@ class WinogradConv : public Generator<WinogradConv> {
     ATw.set_estimates({{0, 6}, {0, 4}});
     ATh.set_estimates({{0, 6}, {0, 4}});
     bias.set_estimates({{0, kEstK}});
-    pad_left.set_estimate(1), pad_top.set_estimate(1);
+    tiles_x.set_estimate(14), pad_left.set_estimate(1), pad_top.set_estimate(1);
     output.set_estimates({{0, kEstW}, {0, kEstH}, {0, kEstK}, {0, 1}});
   }
 };
