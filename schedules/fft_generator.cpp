@@ -1,7 +1,8 @@
 // Tiled FFT convolution as a Halide pipeline: small fixed-size 2-D DFTs of overlap-save tiles written as
 // DFT-matrix products, per-bin complex products over channels, and the inverse. Complex values are
 // Tuples (re, im), and tiles are numbered row by row. As FFTW's r2c/c2r, only T/2 + 1 bins are kept
-// along x (the input is real): the inverse along x weights bin u by c_u (1 for u = 0 and u = T/2, 2 otherwise) and keeps the real part.
+// along x (the input is real): the inverse along x weights bin u by c_u (1 for u = 0 and u = T/2, 2
+// otherwise) and keeps the real part.
 // The DFT matrices are inputs made on the host in double; the weights are transformed on the host by the
 // plain method's FFTW code (conjugated for cross-correlation, scaled by 1 / T^2).
 #include "common.h"
