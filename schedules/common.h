@@ -49,4 +49,34 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
   }
 }
 
+// The position products of the tiled pipelines (Winograd, FFT), M(p, q, t, k, n) = Macc: per transform
+// position (p, q), a sum over channels of U times V, with one tile index t. A parallel item is one position
+// and 16-filter block (U's block, filter_block.h); per kTileBlock tiles, Macc holds 16 filters x those
+// tiles, filter innermost (as M), and its update is the filters-in-lanes micro-kernel: `vectors` (1 or 2)
+// filter vectors x `tiles` tiles of accumulators (a complex Macc has 2 per pair), the channel sum rc inside,
+// so each broadcast V value feeds `vectors` FMAs (x 2 if complex) and each U vector `tiles`. M is internal:
+// filter and tile blocks round up.
+inline void tile_block_product(Func M, Func Macc, const Var& p, const Var& q, const Var& t, const Var& k, const Var& n,
+                               const RDom& rc, int vec, int vectors, int tiles) {
+  constexpr int kTileBlock = 48;
+  Var kb("kb"), kf("kf"), tb("tb"), ti("ti"), pq("pq"), item("item"), tc("tc"), tj("tj"), kv("kv"), kl("kl");
+  M.reorder_storage(k, t, p, q, n)
+      .compute_root()
+      .split(k, kb, kf, kFilterBlock, TailStrategy::RoundUp)
+      .split(t, tb, ti, kTileBlock, TailStrategy::GuardWithIf)
+      .reorder(kf, ti, tb, kb, p, q, n)
+      .fuse(p, q, pq)
+      .fuse(kb, pq, item)
+      .parallel(item)
+      .vectorize(kf, vec);
+  Macc.compute_at(M, tb).reorder_storage(k, t, p, q, n).reorder(k, t).vectorize(k, vec).unroll(k);
+  Stage update = Macc.update();
+  update.split(t, tc, tj, tiles, TailStrategy::RoundUp).split(k, kv, kl, vec).vectorize(kl).unroll(tj);
+  if (vectors == 2) {
+    update.reorder(kl, kv, tj, rc, tc).unroll(kv);
+  } else {
+    update.reorder(kl, tj, rc, kv, tc);
+  }
+}
+
 }  // namespace convlab_halide

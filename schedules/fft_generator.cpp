@@ -93,23 +93,19 @@ class FftConv : public Generator<FftConv> {
   // on a 56-wide layer with 32-point tiles, 1 on a 14-wide one): V and M are stored channel (filter)
   // innermost, [c, t, u, v]. Transforms: per tile and 8 channels (filters), a parallel item, each DFT pass
   // a register-blocked small matrix product: kRows outputs of the transformed index x (re, im) of
-  // accumulators over the summed index, each coefficient a broadcast. Products: Winograd's
-  // (winograd_generator.cpp) in complex: per bin and 16-filter block (a parallel item), 8 filters in the
-  // lanes x kTiles tiles x (re, im) of accumulators, the channel sum inside; each broadcast V value feeds
-  // 2 FMAs and each U vector kTiles. The host pads U with zero filters to whole blocks; V and M are
-  // internal, so channel and filter blocks round up (the padded input reads zeros). Tile sizes T are
-  // multiples of 8, so kRows blocks of the T-long indices are exact.
-  static constexpr int kTiles = 6, kTileBlock = 48, kRows = 4;
+  // accumulators over the summed index, each coefficient a broadcast. Products: common.h's
+  // tile_block_product in complex, per bin and 16-filter block. The host pads U with zero filters to whole
+  // blocks; V and M are internal, so channel and filter blocks round up (the padded input reads zeros).
+  // Tile sizes T are multiples of 8, so kRows blocks of the T-long indices are exact.
+  static constexpr int kTiles = 6, kRows = 4;
   void schedule_transform_then_bin_products() {
     const int vec = natural_vector_size<float>();
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
-    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, kb{"kb"}, kf{"kf"}, tb{"tb"}, ti{"ti"}, uv{"uv"}, item{"item"};
-    Var tc{"tc"}, tj{"tj"}, kv{"kv"}, jo{"jo"}, ji{"ji"}, vo{"vo"}, vi{"vi"}, io{"io"}, ii{"ii"};
+    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, item{"item"}, jo{"jo"}, ji{"ji"}, vo{"vo"}, vi{"vi"}, io{"io"}, ii{"ii"};
     d.reorder_storage(c, i, j, t, n);
     X1.reorder_storage(c, u, j, t, n);
     V.reorder_storage(c, t, u, v, n);
-    M.reorder_storage(k, t, u, v, n);
     Z.reorder_storage(k, u, j, t, n);
     Y.reorder_storage(k, i, j, t, n);
     // Forward: V[u, v] = sum_j X1[u, j] Fy[j, v], X1[u, j] = sum_i d[i, j] Fx[i, u].
@@ -125,22 +121,8 @@ class FftConv : public Generator<FftConv> {
     d.compute_at(V, item).reorder(c, i, j).vectorize(c, vec, up);
     X1.compute_at(V, item).reorder(c, u, j).vectorize(c, vec, up);
     X1.update().split(j, jo, ji, kRows, up).reorder(c, ji, ri, u, jo).vectorize(c, vec, up).unroll(ji);
-    // Products.
-    M.compute_root()
-        .split(k, kb, kf, convlab_halide::kFilterBlock, up)
-        .split(t, tb, ti, kTileBlock, TailStrategy::GuardWithIf)
-        .reorder(kf, ti, tb, kb, u, v, n)
-        .fuse(u, v, uv)
-        .fuse(kb, uv, item)
-        .parallel(item)
-        .vectorize(kf, vec);
-    Macc.compute_at(M, tb).reorder_storage(k, t, u, v, n).reorder(k, t).vectorize(k, vec).unroll(k);
-    Macc.update()
-        .split(t, tc, tj, kTiles, up)
-        .split(k, kv, kl, vec)
-        .reorder(kl, tj, rc, kv, tc)
-        .vectorize(kl)
-        .unroll(tj);
+    // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
+    convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles);
     // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
     Y.compute_root().split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
     Y.update()

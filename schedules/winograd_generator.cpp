@@ -72,23 +72,19 @@ class WinogradConv : public Generator<WinogradConv> {
   // has: V and M are stored channel (filter) innermost, [c, t, a, b]. Transforms: per kTransformTiles tiles
   // and 8 channels (filters), a parallel item, each pass a small matrix product with kTransformTiles tiles
   // of accumulators over the summed index, each coefficient a broadcast (the transform sizes are runtime
-  // values, so the tiles are the block that is always whole). Products: the direct schedule's micro-kernel
-  // (direct_generator.cpp) with tiles for output columns: per position and 16-filter block (a parallel
-  // item), 16 filters in the vector lanes x kTiles tiles of accumulators, each broadcast V value feeding 2
-  // FMAs and each U vector kTiles, the channel sum inside. The host pads U with zero filters to whole
-  // blocks; V and M are internal, so channel, filter and tile blocks round up (the padded input reads
-  // zeros). Output: the final copy vectorized along x.
-  static constexpr int kTiles = 6, kTileBlock = 48, kTransformTiles = 4;
+  // values, so the tiles are the block that is always whole). Products: common.h's tile_block_product, the
+  // direct schedule's micro-kernel with tiles for output columns, per position and 16-filter block. The
+  // host pads U with zero filters to whole blocks; V and M are internal, so channel, filter and tile blocks
+  // round up (the padded input reads zeros). Output: the final copy vectorized along x.
+  static constexpr int kTiles = 6, kTransformTiles = 4;
   void schedule_transform_then_tile_gemm() {
     const int vec = natural_vector_size<float>();
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
-    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, kb{"kb"}, kf{"kf"}, kv{"kv"}, to{"to"}, tj{"tj"}, tb{"tb"}, ti{"ti"};
-    Var tc{"tc"}, ab{"ab"}, item{"item"};
+    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, to{"to"}, tj{"tj"}, item{"item"};
     d.reorder_storage(c, i, j, t, n);
     tmp.reorder_storage(c, a, j, t, n);
     V.reorder_storage(c, t, a, b, n);
-    M.reorder_storage(k, t, a, b, n);
     o1.reorder_storage(k, i, b, t, n);
     Y.reorder_storage(k, i, j, t, n);
     // Input transform: V[a, b] = sum_j BTh[b, j] tmp[a, j], tmp[a, j] = sum_i BTw[a, i] d[i, j].
@@ -104,23 +100,8 @@ class WinogradConv : public Generator<WinogradConv> {
     d.compute_at(V, item).reorder(c, i, j, t).vectorize(c, vec, up);
     tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
     tmp.update().split(t, to, tj, kTransformTiles, up).reorder(c, tj, ri, a, j, to).vectorize(c, vec, up).unroll(tj);
-    // Products.
-    M.compute_root()
-        .split(k, kb, kf, 2 * vec, up)
-        .split(t, tb, ti, kTileBlock, TailStrategy::GuardWithIf)
-        .reorder(kf, ti, tb, kb, a, b, n)
-        .fuse(a, b, ab)
-        .fuse(kb, ab, item)
-        .parallel(item)
-        .vectorize(kf, vec);
-    Macc.compute_at(M, tb).reorder_storage(k, t, a, b, n).reorder(k, t).vectorize(k, vec).unroll(k);
-    Macc.update()
-        .split(t, tc, tj, kTiles, up)
-        .split(k, kv, kl, vec)
-        .reorder(kl, kv, tj, rc, tc)
-        .vectorize(kl)
-        .unroll(kv)
-        .unroll(tj);
+    // Products: 2 filter vectors x kTiles tiles of accumulators.
+    convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles);
     // Output transform: Y[i, j] = sum_b ATh[j, b] o1[i, b], o1[i, b] = sum_a ATw[i, a] M[a, b].
     Y.compute_root().split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
     Y.update()
