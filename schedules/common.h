@@ -56,12 +56,12 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
 // filter vectors x `tiles` tiles of accumulators (a complex Macc has 2 per pair), the channel sum rc inside,
 // so each broadcast V value feeds `vectors` FMAs (x 2 if complex) and each U vector `tiles`. M is internal:
 // filter and tile blocks round up.
+constexpr int kTileBlock = 48;
 inline void tile_block_product(Func M, Func Macc, const Var& p, const Var& q, const Var& t, const Var& k, const Var& n,
-                               const RDom& rc, int vec, int vectors, int tiles) {
-  constexpr int kTileBlock = 48;
+                               const RDom& rc, int vec, int vectors, int tiles, LoopLevel at = LoopLevel::root()) {
   Var kb("kb"), kf("kf"), tb("tb"), ti("ti"), pq("pq"), item("item"), tc("tc"), tj("tj"), kv("kv"), kl("kl");
   M.reorder_storage(k, t, p, q, n)
-      .compute_root()
+      .compute_at(at)
       .split(k, kb, kf, kFilterBlock, TailStrategy::RoundUp)
       .split(t, tb, ti, kTileBlock, TailStrategy::GuardWithIf)
       .reorder(kf, ti, tb, kb, p, q, n)

@@ -75,20 +75,31 @@ class WinogradConv : public Generator<WinogradConv> {
   // values, so the tiles are the block that is always whole). Products: common.h's tile_block_product, the
   // direct schedule's micro-kernel with tiles for output columns, per position and 16-filter block. The
   // host pads U with zero filters to whole blocks; V and M are internal, so channel, filter and tile blocks
-  // round up (the padded input reads zeros). Output: the final copy vectorized along x.
+  // round up (the padded input reads zeros). All of it runs per band of output rows (about kTileBlock
+  // tiles), so a band's V and M stay in cache between the phases on large images (VGG-16 conv1_2's whole
+  // V at F(6,3) is 24 MB); smaller images are one band. Output: the final copy vectorized along x.
   static constexpr int kTiles = 6, kTransformTiles = 4;
   void schedule_transform_then_tile_gemm() {
     const int vec = natural_vector_size<float>();
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
-    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, to{"to"}, tj{"tj"}, item{"item"};
+    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, to{"to"}, tj{"tj"}, item{"item"}, yb{"yb"}, yi{"yi"};
+    // Bands of output rows, whole rows of tiles, about kTileBlock tiles each: every stage is computed per
+    // band, so a band's transformed tiles and products stay in cache between the phases.
+    const Expr mh = ATh.dim(1).extent();
+    const Expr band = mh * max(1, convlab_halide::kTileBlock / tiles_x);
+    output.split(y, yb, yi, band, TailStrategy::GuardWithIf)
+        .reorder(x, yi, k, yb, n)
+        .parallel(k)
+        .vectorize(x, vec, TailStrategy::GuardWithIf);
+    const LoopLevel per_band(output, yb);
     d.reorder_storage(c, i, j, t, n);
     tmp.reorder_storage(c, a, j, t, n);
     V.reorder_storage(c, t, a, b, n);
     o1.reorder_storage(k, i, b, t, n);
     Y.reorder_storage(k, i, j, t, n);
     // Input transform: V[a, b] = sum_j BTh[b, j] tmp[a, j], tmp[a, j] = sum_i BTw[a, i] d[i, j].
-    V.compute_root().split(c, co, cl, vec, up).reorder(cl, a, b, t, co, n).fuse(t, co, item).parallel(item).vectorize(cl);
+    V.compute_at(per_band).split(c, co, cl, vec, up).reorder(cl, a, b, t, co, n).fuse(t, co, item).parallel(item).vectorize(cl);
     V.update()
         .split(c, co, cl, vec, up)
         .split(t, to, tj, kTransformTiles, up)
@@ -101,9 +112,9 @@ class WinogradConv : public Generator<WinogradConv> {
     tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
     tmp.update().split(t, to, tj, kTransformTiles, up).reorder(c, tj, ri, a, j, to).vectorize(c, vec, up).unroll(tj);
     // Products: 2 filter vectors x kTiles tiles of accumulators.
-    convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles);
+    convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles, per_band);
     // Output transform: Y[i, j] = sum_b ATh[j, b] o1[i, b], o1[i, b] = sum_a ATw[i, a] M[a, b].
-    Y.compute_root().split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
+    Y.compute_at(per_band).split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
     Y.update()
         .split(k, ko, kl, vec, up)
         .split(t, to, tj, kTransformTiles, up)
@@ -114,7 +125,6 @@ class WinogradConv : public Generator<WinogradConv> {
         .unroll(tj);
     o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
     o1.update().split(t, to, tj, kTransformTiles, up).reorder(k, tj, ra, i, b, to).vectorize(k, vec, up).unroll(tj);
-    output.reorder(x, y, k, n).parallel(k).vectorize(x, vec, TailStrategy::GuardWithIf);
   }
 
   void set_estimates() {
