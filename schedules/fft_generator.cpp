@@ -96,20 +96,30 @@ class FftConv : public Generator<FftConv> {
   // accumulators over the summed index, each coefficient a broadcast. Products: common.h's
   // tile_block_product in complex, per bin and 16-filter block. The host pads U with zero filters to whole
   // blocks; V and M are internal, so channel and filter blocks round up (the padded input reads zeros).
-  // Tile sizes T are multiples of 8, so kRows blocks of the T-long indices are exact.
+  // Tile sizes T are multiples of 8, so kRows blocks of the T-long indices are exact. All of it runs per
+  // band of output rows (about kTileBlock tiles), as in winograd_generator.cpp.
   static constexpr int kTiles = 6, kRows = 4;
   void schedule_transform_then_bin_products() {
     const int vec = natural_vector_size<float>();
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
     Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, item{"item"}, jo{"jo"}, ji{"ji"}, vo{"vo"}, vi{"vi"}, io{"io"}, ii{"ii"};
+    Var yb{"yb"}, yi{"yi"};
+    // Bands of output rows, about kTileBlock tiles each (whole tile rows at stride 1): every stage is
+    // computed per band, so a band's transformed tiles and products stay in cache between the phases.
+    const Expr band = clamp(out_h * max(1, convlab_halide::kTileBlock / tiles_x) / stride_y, 1, output.dim(1).extent());
+    output.split(y, yb, yi, band, TailStrategy::GuardWithIf)
+        .reorder(x, yi, k, yb, n)
+        .parallel(k)
+        .vectorize(x, vec, TailStrategy::GuardWithIf);
+    const LoopLevel per_band(output, yb);
     d.reorder_storage(c, i, j, t, n);
     X1.reorder_storage(c, u, j, t, n);
     V.reorder_storage(c, t, u, v, n);
     Z.reorder_storage(k, u, j, t, n);
     Y.reorder_storage(k, i, j, t, n);
     // Forward: V[u, v] = sum_j X1[u, j] Fy[j, v], X1[u, j] = sum_i d[i, j] Fx[i, u].
-    V.compute_root().split(c, co, cl, vec, up).reorder(cl, u, v, t, co, n).fuse(t, co, item).parallel(item).vectorize(cl);
+    V.compute_at(per_band).split(c, co, cl, vec, up).reorder(cl, u, v, t, co, n).fuse(t, co, item).parallel(item).vectorize(cl);
     V.update()
         .split(c, co, cl, vec, up)
         .split(v, vo, vi, kRows, up)
@@ -122,9 +132,9 @@ class FftConv : public Generator<FftConv> {
     X1.compute_at(V, item).reorder(c, u, j).vectorize(c, vec, up);
     X1.update().split(j, jo, ji, kRows, up).reorder(c, ji, ri, u, jo).vectorize(c, vec, up).unroll(ji);
     // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
-    convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles);
+    convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, per_band);
     // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
-    Y.compute_root().split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
+    Y.compute_at(per_band).split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
     Y.update()
         .split(k, ko, kl, vec, up)
         .split(i, io, ii, 2 * kRows, up)
@@ -135,7 +145,6 @@ class FftConv : public Generator<FftConv> {
         .unroll(ii);
     Z.compute_at(Y, item).reorder(k, u, j).vectorize(k, vec, up);
     Z.update().split(j, jo, ji, kRows, up).reorder(k, ji, rv, u, jo).vectorize(k, vec, up).unroll(ji);
-    output.reorder(x, y, k, n).parallel(k).vectorize(x, vec, TailStrategy::GuardWithIf);
   }
 
   void set_estimates() {

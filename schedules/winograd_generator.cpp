@@ -87,7 +87,7 @@ class WinogradConv : public Generator<WinogradConv> {
     // Bands of output rows, whole rows of tiles, about kTileBlock tiles each: every stage is computed per
     // band, so a band's transformed tiles and products stay in cache between the phases.
     const Expr mh = ATh.dim(1).extent();
-    const Expr band = mh * max(1, convlab_halide::kTileBlock / tiles_x);
+    const Expr band = min(mh * max(1, convlab_halide::kTileBlock / tiles_x), output.dim(1).extent());
     output.split(y, yb, yi, band, TailStrategy::GuardWithIf)
         .reorder(x, yi, k, yb, n)
         .parallel(k)
