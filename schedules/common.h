@@ -79,4 +79,45 @@ inline void tile_block_product(Func M, Func Macc, const Var& p, const Var& q, co
   }
 }
 
+// The tiled pipelines' outer loop: the output in bands of `band` rows, filters parallel and x in vectors
+// inside a band. Every other stage is computed per band (the returned level), so a band's transformed
+// tiles and products stay in cache between the phases.
+inline LoopLevel per_band_output(Func output, const Var& x, const Var& y, const Var& k, const Var& n, Expr band, int vec) {
+  Var yb("yb"), yi("yi");
+  output.split(y, yb, yi, band, TailStrategy::GuardWithIf)
+      .reorder(x, yi, k, yb, n)
+      .parallel(k)
+      .vectorize(x, vec, TailStrategy::GuardWithIf);
+  return LoopLevel(output, yb);
+}
+
+// A tiled pipeline's stage f(p, q, t, lane, n), computed at `at`: `lane` (channels or filters) in the vector
+// lanes, rounded up to whole vectors; a parallel item ("item") per tile and vector of lanes.
+inline void lanes_per_tile(Func f, LoopLevel at, const Var& p, const Var& q, const Var& t, const Var& lane, const Var& n,
+                           int vec) {
+  Var lo("lo"), ll("ll"), item("item");
+  f.compute_at(at)
+      .split(lane, lo, ll, vec, TailStrategy::RoundUp)
+      .reorder(ll, p, q, t, lo, n)
+      .fuse(t, lo, item)
+      .parallel(item)
+      .vectorize(ll);
+}
+
+// An update of a tiled pipeline's transform pass, f(p, q, t, lane, n) += coefficient * g(.., r, t, lane, n)
+// summed over r: `lane` in vectors, `tiles` tiles of accumulators kept in registers over r (the transform
+// sizes are runtime values, so the tiles are the block that is always whole); a parallel item ("item") per
+// block of tiles and vector of lanes.
+inline void tile_blocked_transform(Stage s, const Var& p, const Var& q, const Var& t, const Var& lane, const Var& n,
+                                   const RVar& r, int vec, int tiles) {
+  Var lo("lo"), ll("ll"), to("to"), tj("tj"), item("item");
+  s.split(lane, lo, ll, vec, TailStrategy::RoundUp)
+      .split(t, to, tj, tiles, TailStrategy::RoundUp)
+      .reorder(ll, tj, r, p, q, to, lo, n)
+      .fuse(to, lo, item)
+      .parallel(item)
+      .vectorize(ll)
+      .unroll(tj);
+}
+
 }  // namespace convlab_halide

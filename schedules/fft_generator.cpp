@@ -104,22 +104,16 @@ class FftConv : public Generator<FftConv> {
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
     Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, item{"item"}, jo{"jo"}, ji{"ji"}, vo{"vo"}, vi{"vi"}, io{"io"}, ii{"ii"};
-    Var yb{"yb"}, yi{"yi"};
-    // Bands of output rows, about kTileBlock tiles each (whole tile rows at stride 1): every stage is
-    // computed per band, so a band's transformed tiles and products stay in cache between the phases.
+    // Bands of about kTileBlock tiles (whole tile rows at stride 1), at most the output's height.
     const Expr band = clamp(out_h * max(1, convlab_halide::kTileBlock / tiles_x) / stride_y, 1, output.dim(1).extent());
-    output.split(y, yb, yi, band, TailStrategy::GuardWithIf)
-        .reorder(x, yi, k, yb, n)
-        .parallel(k)
-        .vectorize(x, vec, TailStrategy::GuardWithIf);
-    const LoopLevel per_band(output, yb);
+    const LoopLevel per_band = convlab_halide::per_band_output(output, x, y, k, n, band, vec);
     d.reorder_storage(c, i, j, t, n);
     X1.reorder_storage(c, u, j, t, n);
     V.reorder_storage(c, t, u, v, n);
     Z.reorder_storage(k, u, j, t, n);
     Y.reorder_storage(k, i, j, t, n);
     // Forward: V[u, v] = sum_j X1[u, j] Fy[j, v], X1[u, j] = sum_i d[i, j] Fx[i, u].
-    V.compute_at(per_band).split(c, co, cl, vec, up).reorder(cl, u, v, t, co, n).fuse(t, co, item).parallel(item).vectorize(cl);
+    convlab_halide::lanes_per_tile(V, per_band, u, v, t, c, n, vec);
     V.update()
         .split(c, co, cl, vec, up)
         .split(v, vo, vi, kRows, up)
@@ -134,7 +128,7 @@ class FftConv : public Generator<FftConv> {
     // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
     convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, per_band);
     // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
-    Y.compute_at(per_band).split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
+    convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec);
     Y.update()
         .split(k, ko, kl, vec, up)
         .split(i, io, ii, 2 * kRows, up)

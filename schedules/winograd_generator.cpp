@@ -83,46 +83,27 @@ class WinogradConv : public Generator<WinogradConv> {
     const int vec = natural_vector_size<float>();
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
-    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, to{"to"}, tj{"tj"}, item{"item"}, yb{"yb"}, yi{"yi"};
-    // Bands of output rows, whole rows of tiles, about kTileBlock tiles each: every stage is computed per
-    // band, so a band's transformed tiles and products stay in cache between the phases.
+    Var to{"to"}, tj{"tj"}, item{"item"};
+    // Bands of whole tile rows, about kTileBlock tiles, at most the output's height.
     const Expr mh = ATh.dim(1).extent();
     const Expr band = min(mh * max(1, convlab_halide::kTileBlock / tiles_x), output.dim(1).extent());
-    output.split(y, yb, yi, band, TailStrategy::GuardWithIf)
-        .reorder(x, yi, k, yb, n)
-        .parallel(k)
-        .vectorize(x, vec, TailStrategy::GuardWithIf);
-    const LoopLevel per_band(output, yb);
+    const LoopLevel per_band = convlab_halide::per_band_output(output, x, y, k, n, band, vec);
     d.reorder_storage(c, i, j, t, n);
     tmp.reorder_storage(c, a, j, t, n);
     V.reorder_storage(c, t, a, b, n);
     o1.reorder_storage(k, i, b, t, n);
     Y.reorder_storage(k, i, j, t, n);
     // Input transform: V[a, b] = sum_j BTh[b, j] tmp[a, j], tmp[a, j] = sum_i BTw[a, i] d[i, j].
-    V.compute_at(per_band).split(c, co, cl, vec, up).reorder(cl, a, b, t, co, n).fuse(t, co, item).parallel(item).vectorize(cl);
-    V.update()
-        .split(c, co, cl, vec, up)
-        .split(t, to, tj, kTransformTiles, up)
-        .reorder(cl, tj, rj, a, b, to, co, n)
-        .fuse(to, co, item)
-        .parallel(item)
-        .vectorize(cl)
-        .unroll(tj);
+    convlab_halide::lanes_per_tile(V, per_band, a, b, t, c, n, vec);
+    convlab_halide::tile_blocked_transform(V.update(), a, b, t, c, n, rj, vec, kTransformTiles);
     d.compute_at(V, item).reorder(c, i, j, t).vectorize(c, vec, up);
     tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
     tmp.update().split(t, to, tj, kTransformTiles, up).reorder(c, tj, ri, a, j, to).vectorize(c, vec, up).unroll(tj);
     // Products: 2 filter vectors x kTiles tiles of accumulators.
     convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles, per_band);
     // Output transform: Y[i, j] = sum_b ATh[j, b] o1[i, b], o1[i, b] = sum_a ATw[i, a] M[a, b].
-    Y.compute_at(per_band).split(k, ko, kl, vec, up).reorder(kl, i, j, t, ko, n).fuse(t, ko, item).parallel(item).vectorize(kl);
-    Y.update()
-        .split(k, ko, kl, vec, up)
-        .split(t, to, tj, kTransformTiles, up)
-        .reorder(kl, tj, rb, i, j, to, ko, n)
-        .fuse(to, ko, item)
-        .parallel(item)
-        .vectorize(kl)
-        .unroll(tj);
+    convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec);
+    convlab_halide::tile_blocked_transform(Y.update(), i, j, t, k, n, rb, vec, kTransformTiles);
     o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
     o1.update().split(t, to, tj, kTransformTiles, up).reorder(k, tj, ra, i, b, to).vectorize(k, vec, up).unroll(tj);
   }
