@@ -79,6 +79,10 @@ void sync_halide_threads() {
   if (current < 0) halide_set_error_handler(convlab_halide_error);
   const int want = omp_get_max_threads();
   if (want != current) {
+    // Fewer threads than before: Halide's runtime keeps the workers it has already started working
+    // (measured: after a 2-thread pipeline, halide_set_num_threads(1) still ran on 2 cores, so a
+    // "1-thread" Halide time was a 2-thread one). Its pool is stopped, and restarts at the new size.
+    if (current > 0 && want < current) halide_shutdown_thread_pool();
     halide_set_num_threads(want);
     current = want;
   }
