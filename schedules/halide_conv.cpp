@@ -231,7 +231,7 @@ class HalideTiledConv : public HalideMethod {
       mats_ = dft_matrices(T);
     }
     vals_ = t_->complex ? 2 : 1;
-    kpad_ = convlab_halide::round_up(p.k, filter_block());  // zero weights past K
+    kpad_ = convlab_halide::round_up(p.k, convlab_halide::kFilterBlock);  // zero weights past K, whole blocks
     U_.resize(size_t(t_->positions * vals_ * p.c * kpad_));
     bias_.resize(size_t(p.k));
   }
@@ -264,28 +264,26 @@ class HalideTiledConv : public HalideMethod {
       halide_dimension_t dims[5] = {{0, F, 1}, {0, C, F}, {0, aw, C * F}, {0, ah, aw * C * F}, {0, K / F, ah * aw * C * F}};
       HBuf U(U_.data(), 5, dims);
       HBuf btw(mats_[0].data(), aw, aw), bth(mats_[1].data(), ah, ah), atw(mats_[2].data(), aw, mw), ath(mats_[3].data(), ah, mh);
-      const int tiles_x = int((p_.ow() + mw - 1) / mw);
-      run(winograd_pipelines.at(schedule_)(in, U, btw, bth, atw, ath, b, tiles_x, int(p_.pl), int(p_.pt), out));
+      run(winograd_pipelines.at(schedule_)(in, U, btw, bth, atw, ath, b, int(tiles_x()), int(p_.pl), int(p_.pt), out));
     } else {
-      const int T = t_->in_w, nu = T / 2 + 1, tiles_x = int((p_.ow() * p_.sw + t_->out_w - 1) / t_->out_w);
+      const int T = t_->in_w, nu = T / 2 + 1;
       halide_dimension_t dims[6] = {{0, F, 1},          {0, 2, F},              {0, C, 2 * F},
                                     {0, nu, 2 * C * F}, {0, T, nu * 2 * C * F}, {0, K / F, T * nu * 2 * C * F}};
       HBuf U(U_.data(), 6, dims);
       HBuf fx(mats_[0].data(), T, nu, 2), fy(mats_[1].data(), T, T, 2), iy(mats_[2].data(), T, T, 2), ix(mats_[3].data(), nu, T, 2);
-      run(fft_pipelines.at(schedule_)(in, U, fx, fy, iy, ix, b, t_->out_w, t_->out_h, tiles_x, int(p_.sw), int(p_.sh),
+      run(fft_pipelines.at(schedule_)(in, U, fx, fy, iy, ix, b, t_->out_w, t_->out_h, int(tiles_x()), int(p_.sw), int(p_.sh),
                                       int(p_.pl), int(p_.pt), out));
     }
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
   size_t workspace_bytes() const override {
     // Transformed weights and, inside the pipeline, the transformed input and the products.
-    const size_t tiles = size_t(p_.n) * size_t((p_.oh() * p_.sh + t_->out_h - 1) / t_->out_h) *
-                         size_t((p_.ow() * p_.sw + t_->out_w - 1) / t_->out_w);
+    const size_t tiles = size_t(p_.n * tiles_x() * tiles_y());
     return U_.bytes() + bias_.bytes() + sizeof(float) * size_t(t_->positions * vals_) * tiles * size_t(p_.c + p_.k);
   }
   double actual_flops() const override {
     // Dense DFT/transform matrices: per tile and channel, two passes of small matrix products.
-    const double tiles = double(p_.n) * std::ceil(double(p_.oh() * p_.sh) / t_->out_h) * std::ceil(double(p_.ow() * p_.sw) / t_->out_w);
+    const double tiles = double(p_.n * tiles_x() * tiles_y());
     const double in_tr = 2.0 * t_->in_h * t_->in_w * (t_->in_h + t_->in_w) * vals_;
     return tiles * (double(p_.c) * in_tr + (vals_ == 2 ? 8.0 : 2.0) * t_->positions * double(p_.c) * double(p_.k) +
                     double(p_.k) * in_tr);
@@ -303,7 +301,7 @@ class HalideTiledConv : public HalideMethod {
     } else {
       positions = double(wino_->output_tile() + p.r - 1) * double(wino_->output_tile() + p.s - 1);
     }
-    const double elems = positions * double(p.c) * double(convlab_halide::round_up(p.k, filter_block()));
+    const double elems = positions * double(p.c) * double(convlab_halide::round_up(p.k, convlab_halide::kFilterBlock));
     if (elems > 2147483647.0)
       return "transformed weights need " + std::to_string(int64_t(elems / 1e6)) + "M floats (" +
              std::to_string(int64_t(elems * 4 / 1e9)) + " GB), beyond Halide's 2^31 - 1 elements per buffer";
@@ -313,8 +311,9 @@ class HalideTiledConv : public HalideMethod {
 
  private:
   const ConvMethod& plain() const { return wino_ ? static_cast<const ConvMethod&>(*wino_) : *fft_; }
-  // Filters per product block of the pipeline (filter_block.h); U is padded to whole blocks.
-  static int64_t filter_block() { return convlab_halide::kFilterBlock; }
+  // The tile grid over the stride-1 output (Winograd's stride is 1): tiles per row and per column.
+  int64_t tiles_x() const { return (p_.ow() * p_.sw + t_->out_w - 1) / t_->out_w; }
+  int64_t tiles_y() const { return (p_.oh() * p_.sh + t_->out_h - 1) / t_->out_h; }
 
   // Fx [i, u, re/im], Fy [j, v, re/im], Iy [v, j, re/im], Ix [u, i, re/im] (see fft_generator.cpp), in double.
   static std::vector<std::vector<float>> dft_matrices(int T) {
