@@ -34,7 +34,7 @@ void set_layer_estimates(Gen& g) {
 // channels rd.z) runs in passes of `chunk` channels, each pass loading and storing its accumulators once.
 // With one vector, the 16-filter block's other vector is a loop outside the pass.
 inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, const Var& k, const RDom& rd, int vec,
-                                     int cols, int vectors, int chunk) {
+                                     int cols, int vectors, int chunk, bool one_tap = false) {
   Var xb("xb"), xj("xj"), kv("kv"), kl("kl");
   RVar co("co"), ci("ci");
   stage.split(x, xb, xj, cols, TailStrategy::RoundUp)
@@ -42,7 +42,15 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
       .split(rd.z, co, ci, chunk, TailStrategy::GuardWithIf)
       .vectorize(kl)
       .unroll(xj);
-  if (vectors == 2) {
+  if (one_tap) {
+    // The tap loops are outside (their one trip each then costs nothing), so the channel loop is the inner
+    // loop: a pointer bump and the FMAs, not a recomputed address per tap.
+    if (vectors == 2) {
+      stage.reorder(kl, kv, xj, ci, rd.x, rd.y, xb, y, co).unroll(kv);
+    } else {
+      stage.reorder(kl, xj, ci, rd.x, rd.y, kv, xb, y, co);
+    }
+  } else if (vectors == 2) {
     stage.reorder(kl, kv, xj, rd.x, rd.y, ci, xb, y, co).unroll(kv);
   } else {
     stage.reorder(kl, xj, rd.x, rd.y, ci, kv, xb, y, co);

@@ -52,7 +52,7 @@ class DirectConv : public Generator<DirectConv> {
   // 2 filter vectors: 12 accumulators in registers, each broadcast input value feeding 2 FMAs and each
   // weight vector 6. The padded input is materialized once per image, so the inner loop reads plain memory.
   // Not yet like the plain kernel: blocks never wrap rows, so 14-wide layers compute 18 columns.
-  static constexpr int kCols = 6, kNarrowCols = 7, kChunk = 16;
+  static constexpr int kCols = 6, kNarrowCols = 7, kChunk = 16, kChunk1x1 = 128;
   void schedule_filters_in_lanes() {
     const int V = natural_vector_size<float>();
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from the weight blocks
@@ -71,11 +71,17 @@ class DirectConv : public Generator<DirectConv> {
     block(output.specialize(width >= V), TailStrategy::ShiftInwards, 1);
     block(output, TailStrategy::GuardWithIf, 7);  // narrower than a vector
     conv.compute_at(output, t).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
-    // Rows at most 8 wide: blocks of 7 columns x one filter vector (im2col_generator.cpp says why), but
-    // not for 1x1 kernels, whose one-tap passes it made 1.04-1.14x slower (7x7 3x3: 0.88-0.92x the time).
+    // Rows at most 8 wide: blocks of 7 columns x one filter vector (im2col_generator.cpp says why; 7x7
+    // 3x3 layers: 0.88-0.92x the time).
+    // 1x1 kernels: passes of kChunk1x1 channels with the channel loop innermost (a pass of kChunk one-tap
+    // channels loaded and stored its accumulators every 16 FMAs, and the tap loops, one trip each, cost more
+    // address arithmetic than the FMAs they wrapped). Same-run A/B on ResNet-50's 15 1x1 layers, 1 thread:
+    // 0.33-0.58x the time; 7 columns x one vector on 7x7 rows: a further 0.73-0.76x on res5.
     using convlab_halide::filters_in_lanes_product;
     const Expr more_than_one_tap = weights.dim(1).extent() > 1 || weights.dim(2).extent() > 1;
     filters_in_lanes_product(conv.update().specialize(width <= 8 && more_than_one_tap), x, y, k, rd, V, kNarrowCols, 1, kChunk);
+    filters_in_lanes_product(conv.update().specialize(width <= 8 && !more_than_one_tap), x, y, k, rd, V, kNarrowCols, 1, kChunk1x1, true);
+    filters_in_lanes_product(conv.update().specialize(!more_than_one_tap), x, y, k, rd, V, kCols, 2, kChunk1x1, true);
     filters_in_lanes_product(conv.update(), x, y, k, rd, V, kCols, 2, kChunk);
   }
 };

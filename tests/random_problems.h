@@ -90,6 +90,11 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   ConvProblem pw;  // pointwise: im2col's no-copy path
   pw.n = 2, pw.c = 5, pw.k = 7, pw.h = 9, pw.w = 6;
   v.push_back(pw);
+  for (int64_t w : {7, 17}) {  // deep pointwise: more channels than one pass of the 1x1 kernels (128), a tail
+    ConvProblem deep;
+    deep.n = 2, deep.c = 131, deep.k = 20, deep.h = 5, deep.w = w;
+    v.push_back(deep);
+  }
   ConvProblem wide;  // wider than one register block, more filters than one block
   wide.n = 1, wide.c = 3, wide.k = 13, wide.h = 5, wide.w = 61, wide.r = 3, wide.s = 2;
   wide.pad_mode = PadMode::Same;
