@@ -57,12 +57,14 @@ class Im2colConv : public Generator<Im2colConv> {
   // broadcast lowered value feeding 2 FMAs, the reduction in passes of kChunk channels: the pass's
   // weights and lowered rows (8 channels x 9 taps: 4.6 KB and 8 KB on a 28-wide row) share L1.
   //
-  // Columns are taken in blocks per row (6, or 7 on rows at most 8 wide; the padding reads zeros).
+  // Columns are taken in blocks per row (6; 7 on rows at most 8 wide; 5 on rows of 9-15, which 6 would
+  // round up to 18: same-run A/B, 1 and 2 threads, 13- and 14-wide layers 0.70-0.96x the time, two
+  // rounds each; the padding reads zeros).
   // Wide layers: an item is one output row and all filters (the row's lowered matrix, R*S*C x W floats, is
   // made once). Narrow ones (width <= 14, ResNet-50's late layers): 7 rows and 64 filters, so a 7x7 image
   // still makes several parallel items; their lowering is repeated per filter group, a copy small next to
   // the product (C*R*S*H*W floats against 2*C*R*S*H*W*K flops).
-  static constexpr int kCols = 6, kNarrowCols = 7, kChunk = 8, kChunk1x1 = 128, kNarrowRows = 7, kNarrowFilterVectors = 4;
+  static constexpr int kCols = 6, kNarrowCols = 7, kMidCols = 5, kChunk = 8, kChunk1x1 = 128, kNarrowRows = 7, kNarrowFilterVectors = 4;
   void schedule_lowered_rows_filters_in_lanes() {
     const int V = natural_vector_size<float>();
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from the weight blocks
@@ -87,12 +89,14 @@ class Im2colConv : public Generator<Im2colConv> {
     // Rows at most 8 wide (ResNet-50's 7x7 layers): blocks of 7 columns x one filter vector, so a 7-wide
     // row is one block (two 6-column blocks would compute 12 columns). Each broadcast feeds one FMA: more
     // loads per FMA, fewer wasted lanes. Same-run A/B, two rounds: 7x7 layers 0.66-0.85x the time; on
-    // 13- and 14-wide layers it went either way (0.81-1.46x), so they keep 6-column blocks.
+    // 13- and 14-wide layers it went either way (0.81-1.46x), so they take 5-column blocks (above).
     using convlab_halide::filters_in_lanes_product;
     const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
     filters_in_lanes_product(gemm.update().specialize(width <= 8 && one_by_one), x, y, k, rd, V, kNarrowCols, 1, kChunk1x1);
     filters_in_lanes_product(gemm.update().specialize(width <= 8), x, y, k, rd, V, kNarrowCols, 1, kChunk);
+    filters_in_lanes_product(gemm.update().specialize(width <= 15 && one_by_one), x, y, k, rd, V, kMidCols, 2, kChunk1x1);
     filters_in_lanes_product(gemm.update().specialize(one_by_one), x, y, k, rd, V, kCols, 2, kChunk1x1);
+    filters_in_lanes_product(gemm.update().specialize(width <= 15), x, y, k, rd, V, kMidCols, 2, kChunk);
     filters_in_lanes_product(gemm.update(), x, y, k, rd, V, kCols, 2, kChunk);
   }
 };
