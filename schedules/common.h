@@ -87,6 +87,26 @@ inline void tile_block_product(Func M, Func Macc, const Var& p, const Var& q, co
   }
 }
 
+// The tiled pipelines' output columns: output column x (input column x1 = x * stride) is column x1 % m of
+// tile column x1 / m, m (the outputs per tile) a runtime value. As tables over x, computed once
+// (schedule()), they keep two integer divisions per lane out of the output's gather. The clamps bound the
+// lookups for Halide's bounds inference; the values are in range already.
+struct TileColumns {
+  Func in_tile{"col_in_tile"}, tile{"tile_col"};
+  Expr m, tiles_x;
+  void define(const Var& x, Expr x1, Expr m_, Expr tiles_x_) {
+    m = m_, tiles_x = tiles_x_;
+    in_tile(x) = x1 % m;
+    tile(x) = x1 / m;
+  }
+  Expr column(const Var& x) const { return clamp(in_tile(x), 0, m - 1); }
+  Expr tile_column(const Var& x) const { return clamp(tile(x), 0, tiles_x - 1); }
+  void schedule() {
+    in_tile.compute_root();
+    tile.compute_root();
+  }
+};
+
 // The tiled pipelines' outer loop: the output in bands of `band` rows, filters parallel and x in vectors
 // inside a band. Every other stage is computed per band (the returned level), so a band's transformed
 // tiles and products stay in cache between the phases.

@@ -74,7 +74,8 @@ class FftConv : public Generator<FftConv> {
     }
     // Stride > 1: the stride-1 result subsampled.
     Expr x1 = x * stride_x, y1 = y * stride_y;
-    output(x, y, k, n) = bias(k) + Y(x1 % out_w, y1 % out_h, x1 / out_w + tiles_x * (y1 / out_h), k, n);
+    cols.define(x, x1, out_w, tiles_x);
+    output(x, y, k, n) = bias(k) + Y(cols.column(x), y1 % out_h, cols.tile_column(x) + tiles_x * (y1 / out_h), k, n);
 
     // THE SCHEDULE
     if (auto_schedule) {
@@ -87,6 +88,7 @@ class FftConv : public Generator<FftConv> {
  private:
   Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, u{"u"}, v{"v"}, i{"i"}, j{"j"}, t{"t"};
   Func d{"d"}, X1{"X1"}, V{"V"}, Macc{"Macc"}, M{"M"}, Z{"Z"}, Y{"Y"};
+  convlab_halide::TileColumns cols;  // output column x's tile column and column in it
   RDom ri, rj, rc, rv, ru;  // forward DFT sums, channel sum, inverse DFT sums
 
   // Channels in the vector lanes everywhere, so every vector is full however few tiles an image has (4
@@ -139,6 +141,7 @@ class FftConv : public Generator<FftConv> {
         .unroll(ii);
     Z.compute_at(Y, item).reorder(k, u, j).vectorize(k, vec, up);
     Z.update().split(j, jo, ji, kRows, up).reorder(k, ji, rv, u, jo).vectorize(k, vec, up).unroll(ji);
+    cols.schedule();
   }
 
   void set_estimates() {

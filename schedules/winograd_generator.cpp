@@ -52,7 +52,8 @@ class WinogradConv : public Generator<WinogradConv> {
     o1(i, b, t, k, n) += ATw(ra, i) * M(ra, b, t, k, n);
     Y(i, j, t, k, n) = 0.0f;
     Y(i, j, t, k, n) += ATh(rb, j) * o1(i, rb, t, k, n);
-    output(x, y, k, n) = bias(k) + Y(x % mw, y % mh, x / mw + tiles_x * (y / mh), k, n);
+    cols.define(x, x, mw, tiles_x);
+    output(x, y, k, n) = bias(k) + Y(cols.column(x), y % mh, cols.tile_column(x) + tiles_x * (y / mh), k, n);
 
     // THE SCHEDULE
     if (auto_schedule) {
@@ -66,6 +67,7 @@ class WinogradConv : public Generator<WinogradConv> {
   Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, a{"a"}, b{"b"}, i{"i"}, j{"j"}, t{"t"};
   Func in{"in"};  // the zero-padded input
   Func d{"d"}, tmp{"tmp"}, V{"V"}, Macc{"Macc"}, M{"M"}, o1{"o1"}, Y{"Y"};
+  convlab_halide::TileColumns cols;  // output column x's tile column and column in it
   RDom ri, rj, rc, ra, rb;  // transform sums, channel sum, inverse-transform sums
 
   // Channels (filters) in the vector lanes everywhere, so every vector is full however few tiles an image
@@ -106,6 +108,7 @@ class WinogradConv : public Generator<WinogradConv> {
     convlab_halide::tile_blocked_transform(Y.update(), i, j, t, k, n, rb, vec, kTransformTiles);
     o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
     o1.update().split(t, to, tj, kTransformTiles, up).reorder(k, tj, ra, i, b, to).vectorize(k, vec, up).unroll(tj);
+    cols.schedule();
   }
 
   void set_estimates() {
