@@ -59,6 +59,9 @@ void conv_block(const BlockArgs& a) {
   for (int64_t c = 0; c < a.channels; ++c, in += a.plane)
     for (int t = 0; t < a.ntaps; ++t, w += kLanes * KV) {
       const float* src = in + a.taps[t];
+      // The next block's input: one line past this block's last column. A pass reads chunk x R rows at
+      // once, more streams than the hardware prefetcher follows.
+      if (SW > 0) __builtin_prefetch(src + off[NX - 1] + 16);
       Vec wv[KV];
       for (int v = 0; v < KV; ++v) wv[v] = *reinterpret_cast<const Vec*>(w + kLanes * v);
       for (int j = 0; j < NX; ++j) {

@@ -13,6 +13,9 @@
 //     offsets (7x7 = 4 x 6 + 5 x 5), so they fill the registers as wide ones do;
 //   * input channels are summed in passes whose packed weights fit in half of L1; a pass sweeps every block
 //     of a row (the span) before the next pass, with running sums in a per-thread buffer;
+//   * each tap prefetches the next block's input line: a pass reads chunk x R input rows at once, more
+//     streams than the hardware prefetcher follows (VGG-16's 224- to 56-wide layers, 2 threads: 0.80-0.94x
+//     oneDNN's time instead of 0.73-0.90x);
 //   * OpenMP splits batch x output-channel blocks x spans; consecutive spans of one channel block share a
 //     thread, so its packed weights stay in L2.
 #pragma once
