@@ -95,6 +95,11 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
     deep.n = 2, deep.c = 131, deep.k = 20, deep.h = 5, deep.w = w;
     v.push_back(deep);
   }
+  ConvProblem large;  // im2col lowers it in panels (more than 4 MB of lowered matrix), the last one shorter
+  large.n = 2, large.c = 16, large.k = 5, large.h = 121, large.w = 119, large.r = 3, large.s = 3;
+  large.pad_mode = PadMode::Same;
+  large.resolve_padding();
+  v.push_back(large);
   ConvProblem wide;  // wider than one register block, more filters than one block
   wide.n = 1, wide.c = 3, wide.k = 13, wide.h = 5, wide.w = 61, wide.r = 3, wide.s = 2;
   wide.pad_mode = PadMode::Same;
