@@ -57,6 +57,26 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
   }
 }
 
+// The filters-in-lanes product's blocks by output width, shared by direct and im2col, each for 1x1 kernels
+// (passes of `chunk_1x1` channels, the channel loop innermost if `channels_inner_1x1`) and for larger ones
+// (passes of `chunk`): rows at most 8 wide take 7 columns x one filter vector (a 7-wide row is one block);
+// rows of 9-15 take 5 columns x 2 vectors (6 would round 13 and 14 up to 18); wider rows 6 x 2.
+inline void filters_in_lanes_products_by_width(Func f, Expr width, Expr one_by_one, const Var& x, const Var& y,
+                                               const Var& k, const RDom& rd, int vec, int chunk, int chunk_1x1,
+                                               bool channels_inner_1x1) {
+  const struct {
+    Expr rows_up_to;
+    int cols, vectors;
+  } narrow{width <= 8, 7, 1}, mid{width <= 15, 5, 2};
+  for (const auto& b : {narrow, mid}) {
+    filters_in_lanes_product(f.update().specialize(b.rows_up_to && one_by_one), x, y, k, rd, vec, b.cols, b.vectors,
+                             chunk_1x1, channels_inner_1x1);
+    filters_in_lanes_product(f.update().specialize(b.rows_up_to), x, y, k, rd, vec, b.cols, b.vectors, chunk);
+  }
+  filters_in_lanes_product(f.update().specialize(one_by_one), x, y, k, rd, vec, 6, 2, chunk_1x1, channels_inner_1x1);
+  filters_in_lanes_product(f.update(), x, y, k, rd, vec, 6, 2, chunk);
+}
+
 // The position products of the tiled pipelines (Winograd, FFT), M(p, q, t, k, n) = Macc: per transform
 // position (p, q), a sum over channels of U times V, with one tile index t. A parallel item is one position
 // and 16-filter block (U's block, filter_block.h); per kTileBlock tiles, Macc holds 16 filters x those

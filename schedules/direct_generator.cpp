@@ -53,8 +53,9 @@ class DirectConv : public Generator<DirectConv> {
   // weight vector 6. The padded input is materialized once per image, so the inner loop reads plain memory.
   // Not like the plain kernel: blocks never wrap rows. Rows of 9-15 columns (ResNet-50's 14x14, AlexNet's
   // 13x13) take blocks of 5 columns, so they compute 15 columns, not 18 (same-run A/B, 1 and 2 threads,
-  // 3x3 and 1x1 layers: 0.68-0.90x the time).
-  static constexpr int kCols = 6, kNarrowCols = 7, kMidCols = 5, kChunk = 16, kChunk1x1 = 128;
+  // 3x3 and 1x1 layers: 0.68-0.90x the time). The blocks per width: common.h's
+  // filters_in_lanes_products_by_width, shared with im2col.
+  static constexpr int kChunk = 16, kChunk1x1 = 128;
   void schedule_filters_in_lanes() {
     const int V = natural_vector_size<float>();
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from the weight blocks
@@ -79,14 +80,8 @@ class DirectConv : public Generator<DirectConv> {
     // channels loaded and stored its accumulators every 16 FMAs, and the tap loops, one trip each, cost more
     // address arithmetic than the FMAs they wrapped). Same-run A/B on ResNet-50's 15 1x1 layers, 1 thread:
     // 0.33-0.58x the time; 7 columns x one vector on 7x7 rows: a further 0.73-0.76x on res5.
-    using convlab_halide::filters_in_lanes_product;
-    const Expr more_than_one_tap = weights.dim(1).extent() > 1 || weights.dim(2).extent() > 1;
-    filters_in_lanes_product(conv.update().specialize(width <= 8 && more_than_one_tap), x, y, k, rd, V, kNarrowCols, 1, kChunk);
-    filters_in_lanes_product(conv.update().specialize(width <= 8 && !more_than_one_tap), x, y, k, rd, V, kNarrowCols, 1, kChunk1x1, true);
-    filters_in_lanes_product(conv.update().specialize(width <= 15 && !more_than_one_tap), x, y, k, rd, V, kMidCols, 2, kChunk1x1, true);
-    filters_in_lanes_product(conv.update().specialize(!more_than_one_tap), x, y, k, rd, V, kCols, 2, kChunk1x1, true);
-    filters_in_lanes_product(conv.update().specialize(width <= 15), x, y, k, rd, V, kMidCols, 2, kChunk);
-    filters_in_lanes_product(conv.update(), x, y, k, rd, V, kCols, 2, kChunk);
+    const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
+    convlab_halide::filters_in_lanes_products_by_width(conv, width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true);
   }
 };
 
