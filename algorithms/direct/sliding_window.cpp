@@ -102,6 +102,14 @@ BlockFn block_fn(int nx, int sw) {
 
 void SlidingWindowConv::plan(const ConvProblem& p) {
   p_ = p;
+  phases_.clear();
+  pointwise_path_ = PointwiseDirect::applies(p);
+  if (pointwise_path_) {
+    pointwise_.plan(p, omp_get_max_threads());
+    for (Buffer<float>* b : {&padded_, &packed_w_, &bias_, &partial_}) b->resize(0);
+    return;
+  }
+  pointwise_ = PointwiseDirect();
   // Two channel vectors per block halve the broadcasts per FMA; one is better where 16 would pad K more.
   kv_ = ((p.k + 15) / 16 * 16 == (p.k + 7) / 8 * 8 || p.k >= 64) ? 2 : 1;
   const int64_t kblk = kLanes * kv_;
@@ -160,6 +168,11 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
 
 void SlidingWindowConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
+  if (pointwise_path_) {
+    pointwise_.set_weights(w, bias);
+    weight_ms_ = t.ms();
+    return;
+  }
   packed_w_.zero();
   bias_.zero();
   const ConvProblem& p = p_;
@@ -232,6 +245,11 @@ void SlidingWindowConv::compute(float* out) {
 }
 
 void SlidingWindowConv::execute(const float* input, float* output) {
+  if (pointwise_path_) {
+    phases_ = pointwise_.execute(input, output);
+    phases_.insert(phases_.begin(), {"weight_transform", weight_ms_});
+    return;
+  }
   PhaseTimer t;
   pad_input(input);
   const double pad_ms = t.lap();
@@ -244,6 +262,7 @@ void SlidingWindowConv::execute(const float* input, float* output) {
 
 double SlidingWindowConv::actual_flops() const {
   // Register blocks compute whole channel vectors: count the padded output channels the code really computes.
+  if (pointwise_path_) return pointwise_.actual_flops();
   const ConvProblem& p = p_;
   return 2.0 * double(p.n) * double(kblocks_ * kLanes * kv_) * double(p.oh()) * double(p.ow()) *
          double(p.c * p.r * p.s);

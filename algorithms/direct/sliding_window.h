@@ -18,12 +18,14 @@
 //     oneDNN's time instead of 0.73-0.90x);
 //   * OpenMP splits batch x output-channel blocks x spans; consecutive spans of one channel block share a
 //     thread, so its packed weights stay in L2.
+// 1x1 kernels go to PointwiseDirect (pointwise.h) instead: positions in the lanes, no transpose.
 #pragma once
 
 #include <vector>
 
 #include "../buffer.h"
 #include "../method.h"
+#include "pointwise.h"
 
 namespace convlab {
 
@@ -35,7 +37,7 @@ class SlidingWindowConv : public ConvMethod {
   void set_weights(const float* weights, const float* bias) override;
   void execute(const float* input, float* output) override;
   size_t workspace_bytes() const override {
-    return padded_.bytes() + packed_w_.bytes() + bias_.bytes() + partial_.bytes();
+    return padded_.bytes() + packed_w_.bytes() + bias_.bytes() + partial_.bytes() + pointwise_.workspace_bytes();
   }
   double actual_flops() const override;
   PhaseTimes phases() const override { return phases_; }
@@ -46,6 +48,8 @@ class SlidingWindowConv : public ConvMethod {
   void compute(float* output);
 
   ConvProblem p_;
+  bool pointwise_path_ = false;  // 1x1: everything below but phases_ is unused
+  PointwiseDirect pointwise_;
   int kv_ = 2;          // output-channel vectors per register block (KBLK = 8 * kv_)
   int64_t hp_ = 0;      // padded input height
   int64_t wp_ = 0;      // padded input width

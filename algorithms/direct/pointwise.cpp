@@ -1,0 +1,242 @@
+#include "pointwise.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
+
+#include "../kernel_layout.h"
+#include "../phase_timer.h"
+
+namespace convlab {
+namespace {
+
+constexpr int kLanes = 8;
+// Eight floats: one AVX register under -march=native on AVX machines (two SSE registers otherwise).
+typedef float Vec __attribute__((vector_size(4 * kLanes)));
+
+constexpr int kMR = 4;  // output channels per register block
+constexpr int kNV = 3;  // position vectors per register block: 4 x 3 accumulators + 3 inputs + 1 broadcast
+// Input channels per pass: a filter block's packed weights (256 x 4 floats, 4 KB) stay in L1.
+constexpr int64_t kMaxChunk = 256;
+// Input floats of one column of blocks in one pass (256 KB, a quarter of L2): read once per filter block.
+constexpr int64_t kColumnFloats = 65536;
+
+// Rows and columns of a plane may start anywhere: unaligned vector moves (one vmovups each).
+typedef float UnalignedVec __attribute__((vector_size(4 * kLanes), aligned(4), may_alias));
+inline Vec load(const float* p) { return *reinterpret_cast<const UnalignedVec*>(p); }
+inline void store(float* p, const Vec& v) { *reinterpret_cast<UnalignedVec*>(p) = v; }
+
+// Left alone, GCC folds each input load into every FMA that uses it (MR loads of one vector per channel
+// instead of one): 16 loads per 12 FMAs, load-bound. An empty asm that needs the vector in a register
+// makes it load once.
+inline void pin_in_register(Vec& v) {
+#if defined(__x86_64__) && defined(__AVX__)
+  asm("" : "+x"(v));
+#else
+  (void)v;
+#endif
+}
+
+struct BlockArgs {
+  const float* in;     // first position of the pass's first channel
+  int64_t in_stride;   // floats between channels
+  const float* w;      // packed weights of the pass: [channels][kMR]
+  int64_t channels;
+  const float* init;   // first pass: the block's bias (MR floats); later passes: nullptr (add to out)
+  float* out;          // first position of the block's first output channel
+  int64_t out_stride;  // floats between output channels
+};
+
+// MR output channels x NV vectors of positions, summed over the pass's channels.
+template <int MR, int NV>
+void pointwise_block(const BlockArgs& a) {
+  float* const out = a.out;
+  const int64_t out_stride = a.out_stride, in_stride = a.in_stride, channels = a.channels;
+  Vec acc[MR][NV];
+  if (a.init) {
+#pragma GCC unroll 4
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) acc[i][v] = Vec{} + a.init[i];
+  } else {
+#pragma GCC unroll 4
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) acc[i][v] = load(out + i * out_stride + kLanes * v);
+  }
+  const float* in = a.in;
+  const float* w = a.w;
+  for (int64_t c = 0; c < channels; ++c, in += in_stride, w += kMR) {
+    Vec x[NV];
+    for (int v = 0; v < NV; ++v) {
+      x[v] = load(in + kLanes * v);
+      pin_in_register(x[v]);
+    }
+    for (int i = 0; i < MR; ++i) {
+      const float wi = w[i];
+      for (int v = 0; v < NV; ++v) acc[i][v] += x[v] * wi;
+    }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; ++v) store(out + i * out_stride + kLanes * v, acc[i][v]);
+}
+
+using BlockFn = void (*)(const BlockArgs&);
+
+template <int MR, int... V>
+constexpr std::array<BlockFn, sizeof...(V)> row_of(std::integer_sequence<int, V...>) {
+  return {&pointwise_block<MR, V + 1>...};
+}
+template <int... M>
+constexpr std::array<std::array<BlockFn, kNV>, sizeof...(M)> table_of(std::integer_sequence<int, M...>) {
+  return {row_of<M + 1>(std::make_integer_sequence<int, kNV>{})...};
+}
+
+BlockFn block_fn(int mr, int nv) {
+  static constexpr auto table = table_of(std::make_integer_sequence<int, kMR>{});
+  return table[size_t(mr - 1)][size_t(nv - 1)];
+}
+
+}  // namespace
+
+void PointwiseDirect::plan(const ConvProblem& p, int threads) {
+  p_ = p;
+  positions_ = p.oh() * p.ow();
+  dense_ = p.sh == 1 && p.sw == 1 && p.pt == 0 && p.pb == 0 && p.pl == 0 && p.pr == 0;
+  kblocks_ = (p.k + kMR - 1) / kMR;
+  const int64_t passes = (p.c + kMaxChunk - 1) / kMaxChunk;
+  chunk_ = (p.c + passes - 1) / passes;  // equal passes
+  // Columns of positions: as many as fit kColumnFloats at this pass depth, in equal columns, each a whole
+  // number of register blocks (but the last).
+  const int64_t width = kNV * kLanes;
+  const int64_t max_column = std::max<int64_t>(width, kColumnFloats / chunk_ / width * width);
+  pblocks_ = (positions_ + max_column - 1) / max_column;
+  column_ = ((positions_ + pblocks_ - 1) / pblocks_ + width - 1) / width * width;
+  // Filter-block groups: enough work items to give every thread the same number, if the filters allow it.
+  const int64_t columns = p.n * pblocks_;
+  groups_ = 1;
+  while (groups_ < kblocks_ && (columns * groups_ < threads || columns * groups_ % threads != 0)) ++groups_;
+  planned_threads_ = threads;
+  gathered_.resize(dense_ ? 0 : size_t(p.n * p.c * positions_));
+  packed_w_.resize(size_t(kblocks_ * p.c * kMR));
+  bias_.resize(size_t(kblocks_ * kMR));
+  panels_.resize(size_t(threads * chunk_ * column_));
+}
+
+void PointwiseDirect::set_weights(const float* w, const float* bias) {
+  const ConvProblem& p = p_;
+  packed_w_.zero();
+  bias_.zero();
+  for (int64_t k = 0; k < p.k; ++k) {
+    for (int64_t c = 0; c < p.c; ++c) {
+      // Pass-major: one pass's filter blocks are one stream, [passes][K/MR][chunk][MR].
+      const int64_t c0 = c / chunk_ * chunk_, cn = std::min(chunk_, p.c - c0);
+      packed_w_[size_t((c0 * kblocks_ + (k / kMR) * cn + (c - c0)) * kMR + k % kMR)] = xcorr_weight(p, w, k, c, 0, 0);
+    }
+    if (bias && p.bias) bias_[size_t(k)] = bias[k];
+  }
+}
+
+void PointwiseDirect::gather(const float* in) {
+  const ConvProblem& p = p_;
+  const int64_t OH = p.oh(), OW = p.ow();
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t nc = 0; nc < p.n * p.c; ++nc)
+    for (int64_t oy = 0; oy < OH; ++oy) {
+      float* dst = gathered_.data() + (nc * OH + oy) * OW;
+      const int64_t y = oy * p.sh - p.pt;
+      const float* row = in + (nc * p.h + y) * p.w;
+      for (int64_t ox = 0; ox < OW; ++ox) {
+        const int64_t x = ox * p.sw - p.pl;
+        dst[ox] = (y >= 0 && y < p.h && x >= 0 && x < p.w) ? row[x] : 0.0f;
+      }
+    }
+}
+
+// Register blocks of a column of V vectors: 3 vectors each, but 2 + 2 rather than 3 + 1 at the end (a
+// one-vector block does 4 FMAs per 5 loads). 7x7 planes: 3 + 2 + 2 vectors, not 3 + 3 + 1.
+inline int block_vectors(int64_t left) { return int(left == 4 ? 2 : std::min<int64_t>(kNV, left)); }
+
+PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
+  const ConvProblem& p = p_;
+  PhaseTimer t;
+  if (!dense_) gather(input);
+  const double gather_ms = t.lap();
+  const float* src = dense_ ? input : gathered_.data();
+  const int64_t P = positions_;
+  const int64_t passes = (p.c + chunk_ - 1) / chunk_;
+  const int64_t items = p.n * pblocks_ * groups_;
+  const int threads = std::min(omp_get_max_threads(), planned_threads_);  // panels_ has room for these
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t item = 0; item < items; ++item) {
+    const int64_t n = item / (pblocks_ * groups_), pb = item / groups_ % pblocks_, g = item % groups_;
+    const int64_t kb0 = g * kblocks_ / groups_, kb1 = (g + 1) * kblocks_ / groups_;
+    const int64_t x0 = std::min(P, pb * column_), x1 = std::min(P, x0 + column_);
+    const int64_t vecs = (x1 - x0 + kLanes - 1) / kLanes;
+    float* panel = panels_.data() + size_t(omp_get_thread_num() * chunk_ * column_);
+    BlockArgs a{};
+    for (int64_t pass = 0; pass < passes; ++pass) {
+      const int64_t c0 = pass * chunk_, cn = std::min(chunk_, p.c - c0);
+      a.channels = cn;
+      // The column's input, one register block at a time: [channels][8 x nv] from vector v, zero past x1.
+      for (int64_t v = 0; v < vecs;) {
+        const int nv = block_vectors(vecs - v);
+        const int64_t xs = x0 + v * kLanes, width = nv * kLanes, len = std::min(width, x1 - xs);
+        float* dst = panel + v * kLanes * cn;
+        const float* row = src + (n * p.c + c0) * P + xs;
+        if (nv == kNV && len == width) {
+          for (int64_t c = 0; c < cn; ++c, dst += width, row += P)
+            for (int j = 0; j < kNV; ++j) store(dst + kLanes * j, load(row + kLanes * j));
+        } else {
+          for (int64_t c = 0; c < cn; ++c, dst += width, row += P) {
+            std::memcpy(dst, row, size_t(len) * sizeof(float));
+            std::fill(dst + len, dst + width, 0.0f);
+          }
+        }
+        v += nv;
+      }
+      for (int64_t kb = kb0; kb < kb1; ++kb) {
+        const int mr = int(std::min<int64_t>(kMR, p.k - kb * kMR));
+        float* o = out + (n * p.k + kb * kMR) * P;
+        a.w = packed_w_.data() + (c0 * kblocks_ + kb * cn) * kMR;
+        a.init = pass == 0 ? bias_.data() + kb * kMR : nullptr;
+        for (int64_t v = 0; v < vecs;) {
+          const int nv = block_vectors(vecs - v);
+          const int64_t xs = x0 + v * kLanes, width = nv * kLanes, len = std::min(width, x1 - xs);
+          a.in = panel + v * kLanes * cn;
+          a.in_stride = width;
+          v += nv;
+          if (len == width) {
+            a.out = o + xs;
+            a.out_stride = P;
+            block_fn(mr, nv)(a);
+            continue;
+          }
+          // A partial last vector: through a tile, so that only the len real positions are written.
+          float tile[kMR][kNV * kLanes] = {};
+          if (!a.init)
+            for (int i = 0; i < mr; ++i) std::memcpy(tile[i], o + i * P + xs, size_t(len) * sizeof(float));
+          a.out = tile[0];
+          a.out_stride = kNV * kLanes;
+          block_fn(mr, nv)(a);
+          for (int i = 0; i < mr; ++i) std::memcpy(o + i * P + xs, tile[i], size_t(len) * sizeof(float));
+        }
+      }
+    }
+  }
+  return {{"input_transform", gather_ms}, {"multiply", t.lap()}};
+}
+
+double PointwiseDirect::actual_flops() const {
+  // The tail's vector computes all 8 lanes.
+  const ConvProblem& p = p_;
+  const int64_t computed = (positions_ + kLanes - 1) / kLanes * kLanes;
+  return 2.0 * double(p.n) * double(p.k) * double(p.c) * double(computed);
+}
+
+}  // namespace convlab
