@@ -168,11 +168,13 @@ class HalideLayerConv : public HalideMethod {
   void execute(const float* input, float* output) override {
     sync_halide_threads();
     PhaseTimer t;
-    HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w);
+    const bool flat = flat_plane();
+    const int64_t rows = flat ? 1 : p_.h, cols = flat ? p_.h * p_.w : p_.w;
+    HBuf in = view4(input, p_.n, p_.c, rows, cols);
     const int F = convlab_halide::kFilterBlock, S = int(p_.s), R = int(p_.r), C = int(p_.c);
     halide_dimension_t dims[5] = {{0, F, 1}, {0, S, F}, {0, R, S * F}, {0, C, R * S * F}, {0, int(k_padded()) / F, C * R * S * F}};
     HBuf wt(w_.data(), 5, dims);
-    HBuf b(bias_.data(), int(k_padded())), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
+    HBuf b(bias_.data(), int(k_padded())), out = view4(output, p_.n, p_.k, flat ? 1 : p_.oh(), flat ? p_.oh() * p_.ow() : p_.ow());
     run(fn_(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh), int(p_.pl), int(p_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
@@ -184,8 +186,9 @@ class HalideLayerConv : public HalideMethod {
     if (method_ == "im2col") {
       const int64_t crs = p_.c * p_.r * p_.s;
       if (schedule_ == "manual") {
-        const int64_t cols = convlab_halide::round_up(p_.ow(), p_.ow() <= 8 ? 7 : 6);
-        const int64_t rows = (p_.ow() <= 14) ? std::min<int64_t>(7, p_.oh()) : 1;
+        const int64_t ow = flat_plane() ? p_.oh() * p_.ow() : p_.ow(), oh = flat_plane() ? 1 : p_.oh();
+        const int64_t cols = convlab_halide::round_up(ow, ow <= 8 ? 7 : ow <= 15 ? 5 : 6);
+        const int64_t rows = (ow <= 14) ? std::min<int64_t>(7, oh) : 1;
         b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols) * sizeof(float);
       } else {
         b += size_t(crs * p_.oh() * p_.ow()) * sizeof(float);
@@ -199,6 +202,15 @@ class HalideLayerConv : public HalideMethod {
   std::unique_ptr<ConvMethod> clone() const override { return std::make_unique<HalideLayerConv>(method_, schedule_, fn_); }
 
  private:
+  // A 1x1, stride-1, unpadded layer is the same layer on one row of H x W columns. On rows of at most 15
+  // columns (ResNet-50's 14x14 and 7x7) the pipeline then blocks whole planes, which no longer round up to
+  // its column blocks. Same-run A/B, 1 thread, Halide manual: 0.38-0.80x the time on res4 and res5's 1x1
+  // layers (direct and im2col); on 56-wide rows 1.07-1.21x (a plane of sums no longer fits L1), so wider
+  // layers keep their rows.
+  bool flat_plane() const {
+    return p_.r == 1 && p_.s == 1 && p_.sh == 1 && p_.sw == 1 && p_.pt == 0 && p_.pb == 0 && p_.pl == 0 &&
+           p_.pr == 0 && p_.ow() <= 15;
+  }
   // Filters padded with zeros to whole blocks (filter_block.h).
   int64_t k_padded() const { return convlab_halide::round_up(p_.k, convlab_halide::kFilterBlock); }
 
