@@ -13,7 +13,7 @@
 //     packs a column of the plane, sized to L2, into per-block panels [channel][8 x NV] (zero past the
 //     plane's end), then runs every filter block of the work item over it, accumulating in the output
 //     itself (the first pass starts from the bias). Reading the planes in place with a stride instead took
-//     1.07x the time (same-run A/B, ResNet-50's 1x1 layers, 1 thread);
+//     1.15x the time (geomean; same-run A/B, ResNet-50's 15 1x1 layers, 1 thread);
 //   * a column's vectors go 3 at a time but 2 + 2 rather than 3 + 1 at its end (7x7 planes: 3 + 2 + 2); a
 //     block with a partial last vector writes through a small tile, so only real positions are stored;
 //   * stride > 1 or padding (ResNet-50's projection shortcuts): the positions the kernel reads are first
