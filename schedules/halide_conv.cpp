@@ -206,8 +206,8 @@ class HalideLayerConv : public HalideMethod {
   // columns (ResNet-50's 14x14 and 7x7) the pipeline then blocks whole planes, which no longer round up to
   // its column blocks. Same-run A/B, 1 thread, Halide manual, three rounds, res4 and res5's 1x1 stride-1
   // layers: direct 0.73-0.91x the time, im2col 0.46-0.70x. On 56-wide rows 1.07-1.21x (a plane of sums no
-  // longer fits L1), so wider layers keep their rows. im2col's item on a wide row is the whole row and all
-  // its filters, so a flattened plane is one parallel item: 2 threads gain nothing there over 1.
+  // longer fits L1), so wider layers keep their rows. im2col gives a single row two items, one per half of
+  // the filters (im2col_generator.cpp), so that 2 threads share a flattened plane.
   bool flat_plane() const {
     return p_.r == 1 && p_.s == 1 && p_.sh == 1 && p_.sw == 1 && p_.pt == 0 && p_.pb == 0 && p_.pl == 0 &&
            p_.pr == 0 && p_.ow() <= 15;

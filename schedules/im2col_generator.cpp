@@ -78,8 +78,19 @@ class Im2colConv : public Generator<Im2colConv> {
           .split(y, yo, yi, kNarrowRows, TailStrategy::GuardWithIf)
           .reorder(x, ki, yi, ko, yo, kg, n).fuse(yo, kg, t).fuse(t, n, t).parallel(t).vectorize(x, V, tail);
     };
+    // One row (a 1x1 plane the host passes flat, halide_conv.cpp): its filters in two halves, so that two
+    // threads have an item each; the lowering is made once per half. As one wide-row item, 2 threads took
+    // 0.9-1.4x 1 thread's time. Same-run A/B on the five flattened ResNet-50 layers: 2 threads 0.51-0.56x
+    // the time (two rounds), 1 thread 1.01-1.09x (the second lowering).
+    auto single_row = [&](auto&& stage) {
+      const Expr half = (output.dim(2).extent() + 4 * V - 1) / (4 * V);  // filter vectors pairs per half
+      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kg, ko, half, TailStrategy::GuardWithIf)
+          .reorder(x, ki, ko, kg, y, n).fuse(kg, y, t).fuse(t, n, t).parallel(t)
+          .vectorize(x, V, TailStrategy::ShiftInwards);
+    };
     const Expr width = output.dim(0).extent();
     narrow(output.specialize(width >= V && width <= 14), TailStrategy::ShiftInwards);
+    single_row(output.specialize(width >= V && output.dim(1).extent() == 1));
     wide(output.specialize(width >= V));
     narrow(output, TailStrategy::GuardWithIf);  // narrower than a vector
     col.compute_at(output, t).vectorize(x, V, TailStrategy::GuardWithIf);
