@@ -83,7 +83,7 @@ class Im2colConv : public Generator<Im2colConv> {
     // 0.9-1.4x 1 thread's time. Same-run A/B on the five flattened ResNet-50 layers: 2 threads 0.51-0.56x
     // the time (two rounds), 1 thread 1.01-1.09x (the second lowering).
     auto single_row = [&](auto&& stage) {
-      const Expr half = (output.dim(2).extent() + 4 * V - 1) / (4 * V);  // filter vectors pairs per half
+      const Expr half = (output.dim(2).extent() + 4 * V - 1) / (4 * V);  // 16-filter blocks per half
       stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kg, ko, half, TailStrategy::GuardWithIf)
           .reorder(x, ki, ko, kg, y, n).fuse(kg, y, t).fuse(t, n, t).parallel(t)
           .vectorize(x, V, TailStrategy::ShiftInwards);
