@@ -21,7 +21,8 @@ constexpr int kMR = 4;  // output channels per register block
 constexpr int kNV = 3;  // position vectors per register block: 4 x 3 accumulators + 3 inputs + 1 broadcast
 // Input channels per pass: a filter block's packed weights (256 x 4 floats, 4 KB) stay in L1.
 constexpr int64_t kMaxChunk = 256;
-// Input floats of one column of blocks in one pass (256 KB, a quarter of L2): read once per filter block.
+// Input floats of one column of blocks in one pass (256 KB, half of a Zen 3 core's 512 KB L2): read once per
+// filter block.
 constexpr int64_t kColumnFloats = 65536;
 
 // Rows and columns of a plane may start anywhere: unaligned vector moves (one vmovups each).
