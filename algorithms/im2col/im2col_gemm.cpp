@@ -22,9 +22,9 @@ void Im2colGemmConv::plan(const ConvProblem& p) {
   pointwise_ = p.r == 1 && p.s == 1 && p.sh == 1 && p.sw == 1 && p.pt == 0 && p.pb == 0 && p.pl == 0 &&
                p.pr == 0;
   // Panels of whole output rows whose lowered matrix fits in about kPanelFloats (1 MB: two 512 KB L2s), at
-  // least one row; equal panels, so the last is not a sliver. A matrix of at most 4 panels stays whole: it stays in
-  // L3 anyway, and one GEMM call packs W once (same-run A/B, 1 thread: ResNet-50's res3 and res4 3x3 took
-  // 1.02-1.09x the time in 2-4 panels).
+  // least one row; equal panels, so the last is not a sliver. A matrix of at most 4 panels stays whole: it
+  // stays in L3 anyway, and one GEMM call packs W once (same-run A/B, 1 thread: ResNet-50's res3 and res4 3x3
+  // took 1.02-1.09x the time in 2-4 panels).
   const int64_t crs = p.c * p.r * p.s, OH = p.oh(), OW = p.ow();
   const int64_t max_rows = crs * OH * OW <= 4 * kPanelFloats
                                ? OH
