@@ -147,8 +147,7 @@ static ConvProblem parse_inner_product(const std::string& text) {
 }
 
 std::string format_descriptor(const ConvProblem& p) {
-  const bool fc_shape = p.r == p.h && p.s == p.w && p.pt == 0 && p.pb == 0 && p.pl == 0 && p.pr == 0 &&
-                        p.dh == 1 && p.dw == 1;
+  const bool fc_shape = p.r == p.h && p.s == p.w && p.unpadded() && p.dh == 1 && p.dw == 1;
   if (p.inner_product && fc_shape) {
     std::ostringstream os;
     os << "ip:";

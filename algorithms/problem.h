@@ -41,6 +41,10 @@ struct ConvProblem {
   int64_t oh() const { return (h + pt + pb - eff_r()) / sh + 1; }
   int64_t ow() const { return (w + pl + pr - eff_s()) / sw + 1; }
 
+  bool unpadded() const { return pt == 0 && pb == 0 && pl == 0 && pr == 0; }
+  // 1x1, stride 1, unpadded: each image's planes already are the [C][OH*OW] matrix a pointwise product reads.
+  bool dense_pointwise() const { return r == 1 && s == 1 && sh == 1 && sw == 1 && unpadded(); }
+
   int64_t input_elems() const { return n * c * h * w; }
   int64_t weight_elems() const { return k * c * r * s; }
   int64_t output_elems() const { return n * k * oh() * ow(); }

@@ -168,25 +168,27 @@ class HalideLayerConv : public HalideMethod {
   void execute(const float* input, float* output) override {
     sync_halide_threads();
     PhaseTimer t;
-    const bool flat = flat_plane();
-    const int64_t rows = flat ? 1 : p_.h, cols = flat ? p_.h * p_.w : p_.w;
-    HBuf in = view4(input, p_.n, p_.c, rows, cols);
+    const bool flat = flat_plane();  // input and output planes as one row each
+    HBuf in = flat ? view4(input, p_.n, p_.c, 1, p_.h * p_.w) : view4(input, p_.n, p_.c, p_.h, p_.w);
     const int F = convlab_halide::kFilterBlock, S = int(p_.s), R = int(p_.r), C = int(p_.c);
     halide_dimension_t dims[5] = {{0, F, 1}, {0, S, F}, {0, R, S * F}, {0, C, R * S * F}, {0, int(k_padded()) / F, C * R * S * F}};
     HBuf wt(w_.data(), 5, dims);
-    HBuf b(bias_.data(), int(k_padded())), out = view4(output, p_.n, p_.k, flat ? 1 : p_.oh(), flat ? p_.oh() * p_.ow() : p_.ow());
+    HBuf b(bias_.data(), int(k_padded()));
+    HBuf out = flat ? view4(output, p_.n, p_.k, 1, p_.oh() * p_.ow()) : view4(output, p_.n, p_.k, p_.oh(), p_.ow());
     run(fn_(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh), int(p_.pl), int(p_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
   size_t workspace_bytes() const override {
     // The packed weights, plus what the pipeline allocates per thread: im2col's lowered rows of one
     // parallel item (manual: one output row, or 7 on layers at most 14 wide, columns rounded up to its
-    // column blocks, 7 wide on rows at most 8 wide and 6 otherwise; the autoschedules lower the whole image).
+    // column blocks: 7 wide on rows at most 8 wide, 5 on rows of 9-15, 6 otherwise; a flattened plane is one
+    // row; the autoschedules lower the whole image).
     size_t b = w_.bytes() + bias_.bytes();
     if (method_ == "im2col") {
       const int64_t crs = p_.c * p_.r * p_.s;
       if (schedule_ == "manual") {
-        const int64_t ow = flat_plane() ? p_.oh() * p_.ow() : p_.ow(), oh = flat_plane() ? 1 : p_.oh();
+        const bool flat = flat_plane();
+        const int64_t ow = flat ? p_.oh() * p_.ow() : p_.ow(), oh = flat ? 1 : p_.oh();
         const int64_t cols = convlab_halide::round_up(ow, ow <= 8 ? 7 : ow <= 15 ? 5 : 6);
         const int64_t rows = (ow <= 14) ? std::min<int64_t>(7, oh) : 1;
         b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols) * sizeof(float);
@@ -209,8 +211,7 @@ class HalideLayerConv : public HalideMethod {
   // longer fits L1), so wider layers keep their rows. im2col gives a single row two items, one per half of
   // the filters (im2col_generator.cpp), so that 2 threads share a flattened plane.
   bool flat_plane() const {
-    return p_.r == 1 && p_.s == 1 && p_.sh == 1 && p_.sw == 1 && p_.pt == 0 && p_.pb == 0 && p_.pl == 0 &&
-           p_.pr == 0 && p_.ow() <= 15;
+    return p_.dense_pointwise() && p_.ow() <= 15;
   }
   // Filters padded with zeros to whole blocks (filter_block.h).
   int64_t k_padded() const { return convlab_halide::round_up(p_.k, convlab_halide::kFilterBlock); }

@@ -108,7 +108,6 @@ BlockFn block_fn(int mr, int nv) {
 void PointwiseDirect::plan(const ConvProblem& p, int threads) {
   p_ = p;
   positions_ = p.oh() * p.ow();
-  dense_ = p.sh == 1 && p.sw == 1 && p.pt == 0 && p.pb == 0 && p.pl == 0 && p.pr == 0;
   kblocks_ = (p.k + kMR - 1) / kMR;
   const int64_t passes = (p.c + kMaxChunk - 1) / kMaxChunk;
   chunk_ = (p.c + passes - 1) / passes;  // equal passes
@@ -123,7 +122,7 @@ void PointwiseDirect::plan(const ConvProblem& p, int threads) {
   groups_ = 1;
   while (groups_ < kblocks_ && (columns * groups_ < threads || columns * groups_ % threads != 0)) ++groups_;
   planned_threads_ = threads;
-  gathered_.resize(dense_ ? 0 : size_t(p.n * p.c * positions_));
+  gathered_.resize(p.dense_pointwise() ? 0 : size_t(p.n * p.c * positions_));
   packed_w_.resize(size_t(kblocks_ * p.c * kMR));
   bias_.resize(size_t(kblocks_ * kMR));
   panels_.resize(size_t(threads * chunk_ * column_));
@@ -166,9 +165,10 @@ inline int block_vectors(int64_t left) { return int(left == 4 ? 2 : std::min<int
 PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
   const ConvProblem& p = p_;
   PhaseTimer t;
-  if (!dense_) gather(input);
+  const bool dense = p.dense_pointwise();  // the input planes are read in place
+  if (!dense) gather(input);
   const double gather_ms = t.lap();
-  const float* src = dense_ ? input : gathered_.data();
+  const float* src = dense ? input : gathered_.data();
   const int64_t P = positions_;
   const int64_t passes = (p.c + chunk_ - 1) / chunk_;
   const int64_t items = p.n * pblocks_ * groups_;
@@ -178,16 +178,22 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
     const int64_t n = item / (pblocks_ * groups_), pb = item / groups_ % pblocks_, g = item % groups_;
     const int64_t kb0 = g * kblocks_ / groups_, kb1 = (g + 1) * kblocks_ / groups_;
     const int64_t x0 = std::min(P, pb * column_), x1 = std::min(P, x0 + column_);
-    const int64_t vecs = (x1 - x0 + kLanes - 1) / kLanes;
+    // The column's register blocks, in order: fn(first vector, vectors, first position, width, real positions).
+    auto for_each_block = [&, vecs = (x1 - x0 + kLanes - 1) / kLanes](auto&& fn) {
+      for (int64_t v = 0; v < vecs;) {
+        const int nv = block_vectors(vecs - v);
+        const int64_t xs = x0 + v * kLanes, width = nv * kLanes;
+        fn(v, nv, xs, width, std::min(width, x1 - xs));
+        v += nv;
+      }
+    };
     float* panel = panels_.data() + size_t(omp_get_thread_num() * chunk_ * column_);
     BlockArgs a{};
     for (int64_t pass = 0; pass < passes; ++pass) {
       const int64_t c0 = pass * chunk_, cn = std::min(chunk_, p.c - c0);
       a.channels = cn;
       // The column's input, one register block at a time: [channels][8 x nv] from vector v, zero past x1.
-      for (int64_t v = 0; v < vecs;) {
-        const int nv = block_vectors(vecs - v);
-        const int64_t xs = x0 + v * kLanes, width = nv * kLanes, len = std::min(width, x1 - xs);
+      for_each_block([&](int64_t v, int nv, int64_t xs, int64_t width, int64_t len) {
         float* dst = panel + v * kLanes * cn;
         const float* row = src + (n * p.c + c0) * P + xs;
         if (nv == kNV && len == width) {
@@ -199,24 +205,20 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
             std::fill(dst + len, dst + width, 0.0f);
           }
         }
-        v += nv;
-      }
+      });
       for (int64_t kb = kb0; kb < kb1; ++kb) {
         const int mr = int(std::min<int64_t>(kMR, p.k - kb * kMR));
         float* o = out + (n * p.k + kb * kMR) * P;
         a.w = packed_w_.data() + (c0 * kblocks_ + kb * cn) * kMR;
         a.init = pass == 0 ? bias_.data() + kb * kMR : nullptr;
-        for (int64_t v = 0; v < vecs;) {
-          const int nv = block_vectors(vecs - v);
-          const int64_t xs = x0 + v * kLanes, width = nv * kLanes, len = std::min(width, x1 - xs);
+        for_each_block([&](int64_t v, int nv, int64_t xs, int64_t width, int64_t len) {
           a.in = panel + v * kLanes * cn;
           a.in_stride = width;
-          v += nv;
           if (len == width) {
             a.out = o + xs;
             a.out_stride = P;
             block_fn(mr, nv)(a);
-            continue;
+            return;
           }
           // A partial last vector: through a tile, so that only the len real positions are written.
           float tile[kMR][kNV * kLanes] = {};
@@ -226,7 +228,7 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
           a.out_stride = kNV * kLanes;
           block_fn(mr, nv)(a);
           for (int i = 0; i < mr; ++i) std::memcpy(o + i * P + xs, tile[i], size_t(len) * sizeof(float));
-        }
+        });
       }
     }
   }

@@ -47,14 +47,13 @@ class PointwiseDirect {
 
   ConvProblem p_;
   int64_t positions_ = 0;  // P = OH x OW
-  bool dense_ = false;     // stride 1, no padding: the input planes are read in place
   int64_t kblocks_ = 0;    // filter blocks of MR
   int64_t chunk_ = 1;      // input channels per pass
   int64_t column_ = 0;     // positions per column of register blocks (a multiple of NV x 8)
   int64_t pblocks_ = 1;    // columns of blocks per plane
   int64_t groups_ = 1;     // filter-block groups per column (work items = N x pblocks x groups)
   int planned_threads_ = 1;
-  Buffer<float> gathered_;  // [N][C][P] when !dense_
+  Buffer<float> gathered_;  // [N][C][P] unless p_.dense_pointwise()
   Buffer<float> packed_w_;  // [K/MR][C][MR]
   Buffer<float> bias_;      // [K/MR * MR], zeros without bias
   Buffer<float> panels_;    // per thread: one pass of one column, packed per register block [chunk][8 x nv]

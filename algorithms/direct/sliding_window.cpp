@@ -103,8 +103,7 @@ BlockFn block_fn(int nx, int sw) {
 void SlidingWindowConv::plan(const ConvProblem& p) {
   p_ = p;
   phases_.clear();
-  pointwise_path_ = PointwiseDirect::applies(p);
-  if (pointwise_path_) {
+  if (pointwise_path()) {
     pointwise_.plan(p, omp_get_max_threads());
     for (Buffer<float>* b : {&padded_, &packed_w_, &bias_, &partial_}) b->resize(0);
     return;
@@ -168,7 +167,7 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
 
 void SlidingWindowConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
-  if (pointwise_path_) {
+  if (pointwise_path()) {
     pointwise_.set_weights(w, bias);
     weight_ms_ = t.ms();
     return;
@@ -245,7 +244,7 @@ void SlidingWindowConv::compute(float* out) {
 }
 
 void SlidingWindowConv::execute(const float* input, float* output) {
-  if (pointwise_path_) {
+  if (pointwise_path()) {
     phases_ = pointwise_.execute(input, output);
     phases_.insert(phases_.begin(), {"weight_transform", weight_ms_});
     return;
@@ -262,7 +261,7 @@ void SlidingWindowConv::execute(const float* input, float* output) {
 
 double SlidingWindowConv::actual_flops() const {
   // Register blocks compute whole channel vectors: count the padded output channels the code really computes.
-  if (pointwise_path_) return pointwise_.actual_flops();
+  if (pointwise_path()) return pointwise_.actual_flops();
   const ConvProblem& p = p_;
   return 2.0 * double(p.n) * double(kblocks_ * kLanes * kv_) * double(p.oh()) * double(p.ow()) *
          double(p.c * p.r * p.s);

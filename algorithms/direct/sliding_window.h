@@ -48,7 +48,7 @@ class SlidingWindowConv : public ConvMethod {
   void compute(float* output);
 
   ConvProblem p_;
-  bool pointwise_path_ = false;  // 1x1: everything below but phases_ is unused
+  bool pointwise_path() const { return PointwiseDirect::applies(p_); }  // 1x1: the members below are unused
   PointwiseDirect pointwise_;
   int kv_ = 2;          // output-channel vectors per register block (KBLK = 8 * kv_)
   int64_t hp_ = 0;      // padded input height

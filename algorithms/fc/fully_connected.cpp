@@ -10,7 +10,7 @@
 namespace convlab {
 
 bool is_fully_connected(const ConvProblem& p) {
-  return p.r == p.h && p.s == p.w && p.pt == 0 && p.pb == 0 && p.pl == 0 && p.pr == 0 && p.dh == 1 && p.dw == 1;
+  return p.r == p.h && p.s == p.w && p.unpadded() && p.dh == 1 && p.dw == 1;
 }
 
 std::string FullyConnected::not_applicable(const ConvProblem& p) const {

@@ -19,8 +19,7 @@ Im2colGemmConv::Im2colGemmConv(std::string variant) : variant_(std::move(variant
 
 void Im2colGemmConv::plan(const ConvProblem& p) {
   p_ = p;
-  pointwise_ = p.r == 1 && p.s == 1 && p.sh == 1 && p.sw == 1 && p.pt == 0 && p.pb == 0 && p.pl == 0 &&
-               p.pr == 0;
+  pointwise_ = p.dense_pointwise();
   // Panels of whole output rows whose lowered matrix fits in about kPanelFloats (1 MB: two 512 KB L2s), at
   // least one row; equal panels, so the last is not a sliver. A matrix of at most 4 panels stays whole: it
   // stays in L3 anyway, and one GEMM call packs W once (same-run A/B, 1 thread: ResNet-50's res3 and res4 3x3

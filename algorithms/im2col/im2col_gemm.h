@@ -3,10 +3,10 @@
 //   Y[K][OH*OW] = W[K][C*R*S] * col[C*R*S][OH*OW]  (+ bias, preloaded into Y).
 // The lowering costs R*S times the input in memory. On large images it is made and multiplied in panels of
 // whole output rows (about 1 MB of lowered matrix, the two cores' 512 KB L2s together), so the copy goes to
-// cache instead of memory and back: VGG-16 conv1_2, 2 threads, 0.82x (OpenBLAS) and 0.45x (dnnl) the time,
-// its copy 29% -> 15% of it. A 1x1, stride-1, unpadded, undilated problem needs no copy (the input already is the matrix).
-// The GEMM is OpenBLAS's (OpenMP build: same thread pool as ours); variant `dnnl` takes oneDNN's dnnl_sgemm
-// instead, so a run can tell how much of im2col's gap to a peer is the GEMM library's (at K = 64,
+// cache instead of memory and back: VGG-16 conv1_2, 2 threads, 0.82x (OpenBLAS) and 0.45x (dnnl) the time, its
+// copy 29% -> 15% of it. A 1x1, stride-1, unpadded, undilated problem needs no copy (the input already is the
+// matrix). The GEMM is OpenBLAS's (OpenMP build: same thread pool as ours); variant `dnnl` takes oneDNN's
+// dnnl_sgemm instead, so a run can tell how much of im2col's gap to a peer is the GEMM library's (at K = 64,
 // OpenBLAS's packing costs it 20-40%) rather than the lowering's.
 #pragma once
 
