@@ -3,7 +3,8 @@
 // At 1x1 the sliding window has one tap, and out[n][k][p] = bias[k] + sum_c w[k][c] * in[n][c][p] over the
 // P = OH x OW positions of a plane. SlidingWindowConv's kernel (output channels in the lanes) must then
 // transpose every result into NCHW and reads one cache line per channel for a single broadcast; it ran at
-// 31-58% of peak on ResNet-50's 1x1 layers. Here, as in a BLAS micro-kernel (and oneDNN's 1x1 kernels):
+// 25-58% of peak on ResNet-50's 1x1 layers (reference run at 12be078, 2 threads). Here, as in a BLAS
+// micro-kernel (and oneDNN's 1x1 kernels):
 //   * a register block is MR = 4 output channels x NV = 3 vectors of 8 consecutive positions, 12
 //     accumulators: each channel step loads 3 input vectors and broadcasts 4 packed weights, and the
 //     results are whole NCHW rows, stored without a transpose;
