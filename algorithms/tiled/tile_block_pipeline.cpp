@@ -75,6 +75,7 @@ void TiledConv::execute_fused(const float* input, float* output) {
       const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
       PhaseTimer timer;
       for (int64_t c = 0; c < C; ++c) {
+        if (c + 1 < C) prefetch_tiles(input, c + 1, t0, lanes);
         gather_tiles(input, c, t0, lanes, tiles);
         t_->input(tiles, Vb + c * L, size_t(C * L), L, scratch);
       }
@@ -86,6 +87,7 @@ void TiledConv::execute_fused(const float* input, float* output) {
           product(Ublk + pos * C * nk, nk, Vb + pos * C * L, C, Mb + pos * nk * L);
         mul_ms += timer.lap();
         for (int i = 0; i < nk; ++i) {
+          if (k0 + i + 1 < p.k) prefetch_output(output, k0 + i + 1, t0, lanes);
           t_->output(Mb + i * L, size_t(nk * L), tiles, lanes, scratch);
           scatter_tiles(tiles, k0 + i, t0, lanes, output);
         }

@@ -47,7 +47,20 @@ class TiledConv : public ConvMethod {
     const int64_t per_image = tiles_h_ * tiles_w_;
     return {t / per_image, t % per_image / tiles_w_, t % tiles_w_};
   }
+  // Lanes [0, lanes) of the batch at t0 as runs of consecutive tiles in one tile row: fn(n, ty, tx, run).
+  template <typename Fn>
+  void for_each_tile_run(int64_t t0, int lanes, Fn fn) const {
+    for (int l = 0; l < lanes;) {
+      const auto [n, ty, tx] = tile_at(t0 + l);
+      int run = 1;
+      while (l + run < lanes && tx + run < tiles_w_) ++run;
+      fn(n, ty, tx, run);
+      l += run;
+    }
+  }
   void gather_tiles(const float* input, int64_t c, int64_t t0, int lanes, float* tiles) const;
+  void prefetch_tiles(const float* input, int64_t c, int64_t t0, int lanes) const;
+  void prefetch_output(float* output, int64_t k, int64_t t0, int lanes) const;
   void scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lanes, float* output) const;
   // Real transforms (Winograd): one batch of tiles through all three phases per thread (tile_block_pipeline.cpp).
   void execute_fused(const float* input, float* output);
