@@ -147,8 +147,7 @@ static ConvProblem parse_inner_product(const std::string& text) {
 }
 
 std::string format_descriptor(const ConvProblem& p) {
-  const bool fc_shape = p.r == p.h && p.s == p.w && p.unpadded() && p.dh == 1 && p.dw == 1;
-  if (p.inner_product && fc_shape) {
+  if (p.inner_product && p.fully_connected()) {
     std::ostringstream os;
     os << "ip:";
     if (p.n != 2) os << "mb" << p.n;

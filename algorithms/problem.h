@@ -44,6 +44,9 @@ struct ConvProblem {
   bool unpadded() const { return pt == 0 && pb == 0 && pl == 0 && pr == 0; }
   // 1x1, stride 1, unpadded: each image's planes already are the [C][OH*OW] matrix a pointwise product reads.
   bool dense_pointwise() const { return r == 1 && s == 1 && sh == 1 && sw == 1 && unpadded(); }
+  // The kernel covers the whole unpadded, undilated input: one output pixel per filter, a fully connected
+  // layer (a matrix-vector product per image).
+  bool fully_connected() const { return r == h && s == w && unpadded() && dh == 1 && dw == 1; }
 
   int64_t input_elems() const { return n * c * h * w; }
   int64_t weight_elems() const { return k * c * r * s; }

@@ -17,7 +17,6 @@
 #include "benchmark_timing.h"
 #include "cli.h"
 #include "commands.h"
-#include "fc/fully_connected.h"
 #include "random_fill.h"
 #include "ref/conv_reference.h"
 #include "report.h"
@@ -120,7 +119,7 @@ std::vector<SweepProblem> gather_problems(const Args& a) {
 std::vector<MethodSpec> select_specs(const Args& a, const std::vector<SweepProblem>& problems) {
   std::vector<std::string> defaults{"direct", "im2col", "fft", "winograd"};
   for (const SweepProblem& sp : problems)
-    if (is_fully_connected(sp.p)) {
+    if (sp.p.fully_connected()) {
       defaults.push_back("fc");
       break;
     }

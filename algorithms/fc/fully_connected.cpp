@@ -9,12 +9,8 @@
 
 namespace convlab {
 
-bool is_fully_connected(const ConvProblem& p) {
-  return p.r == p.h && p.s == p.w && p.unpadded() && p.dh == 1 && p.dw == 1;
-}
-
 std::string FullyConnected::not_applicable(const ConvProblem& p) const {
-  if (!is_fully_connected(p))
+  if (!p.fully_connected())
     return "not a fully connected layer: the kernel must cover the whole unpadded, undilated input";
   return "";
 }

@@ -12,9 +12,6 @@
 
 namespace convlab {
 
-// True when `p` is a fully connected layer: kernel = whole input, no padding, output 1 x 1.
-bool is_fully_connected(const ConvProblem& p);
-
 class FullyConnected : public ConvMethod {
  public:
   std::string method() const override { return "fc"; }

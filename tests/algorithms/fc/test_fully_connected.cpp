@@ -32,7 +32,7 @@ TEST_CASE("inner-product descriptors parse to FC-shaped convolutions and print b
   CHECK(p.c == 4096);
   CHECK(p.h == 1);
   CHECK(p.k == 1000);
-  CHECK(is_fully_connected(p));
+  CHECK(p.fully_connected());
   CHECK(p.oh() == 1);
   CHECK(p.flops() == Approx(2.0 * 8 * 4096 * 1000));
   CHECK(p.descriptor() == "ip:mb8ic4096oc1000");
