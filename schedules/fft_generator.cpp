@@ -114,33 +114,52 @@ class FftConv : public Generator<FftConv> {
     V.reorder_storage(c, t, u, v, n);
     Z.reorder_storage(k, u, j, t, n);
     Y.reorder_storage(k, i, j, t, n);
+    // Each DFT pass sums over T (or T/2 + 1) points, a runtime value: the passes are specialized for the
+    // tile8, tile16 and tile32 variants, where the sum's loop has a constant trip count and is unrolled;
+    // other tiles ("whole") run the loop.
+    std::vector<Expr> tile;
+    for (int T_ : {8, 16, 32}) tile.push_back(Fy.dim(0).extent() == T_ && Fx.dim(1).extent() == T_ / 2 + 1);
     // Forward: V[u, v] = sum_j X1[u, j] Fy[j, v], X1[u, j] = sum_i d[i, j] Fx[i, u].
     convlab_halide::lanes_per_tile(V, per_band, u, v, t, c, n, vec);
-    V.update()
-        .split(c, co, cl, vec, up)
-        .split(v, vo, vi, kRows, up)
-        .reorder(cl, vi, rj, u, vo, t, co, n)
-        .fuse(t, co, item)
-        .parallel(item)
-        .vectorize(cl)
-        .unroll(vi);
+    auto v_pass = [&](Stage s) {
+      s.split(c, co, cl, vec, up)
+          .split(v, vo, vi, kRows, up)
+          .reorder(cl, vi, rj, u, vo, t, co, n)
+          .fuse(t, co, item)
+          .parallel(item)
+          .vectorize(cl)
+          .unroll(vi);
+    };
+    for (const Expr& sq : tile) v_pass(V.update().specialize(sq).unroll(rj));
+    v_pass(V.update());
     d.compute_at(V, item).reorder(c, i, j).vectorize(c, vec, up);
     X1.compute_at(V, item).reorder(c, u, j).vectorize(c, vec, up);
-    X1.update().split(j, jo, ji, kRows, up).reorder(c, ji, ri, u, jo).vectorize(c, vec, up).unroll(ji);
+    auto x1_pass = [&](Stage s) {
+      s.split(j, jo, ji, kRows, up).reorder(c, ji, ri, u, jo).vectorize(c, vec, up).unroll(ji);
+    };
+    for (const Expr& sq : tile) x1_pass(X1.update().specialize(sq).unroll(ri));
+    x1_pass(X1.update());
     // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
     convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, per_band);
     // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
     convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec);
-    Y.update()
-        .split(k, ko, kl, vec, up)
-        .split(i, io, ii, 2 * kRows, up)
-        .reorder(kl, ii, ru, j, io, t, ko, n)
-        .fuse(t, ko, item)
-        .parallel(item)
-        .vectorize(kl)
-        .unroll(ii);
+    auto y_pass = [&](Stage s) {
+      s.split(k, ko, kl, vec, up)
+          .split(i, io, ii, 2 * kRows, up)
+          .reorder(kl, ii, ru, j, io, t, ko, n)
+          .fuse(t, ko, item)
+          .parallel(item)
+          .vectorize(kl)
+          .unroll(ii);
+    };
+    for (const Expr& sq : tile) y_pass(Y.update().specialize(sq).unroll(ru));
+    y_pass(Y.update());
     Z.compute_at(Y, item).reorder(k, u, j).vectorize(k, vec, up);
-    Z.update().split(j, jo, ji, kRows, up).reorder(k, ji, rv, u, jo).vectorize(k, vec, up).unroll(ji);
+    auto z_pass = [&](Stage s) {
+      s.split(j, jo, ji, kRows, up).reorder(k, ji, rv, u, jo).vectorize(k, vec, up).unroll(ji);
+    };
+    for (const Expr& sq : tile) z_pass(Z.update().specialize(sq).unroll(rv));
+    z_pass(Z.update());
     cols.schedule();
   }
 
