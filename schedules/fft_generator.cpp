@@ -5,6 +5,8 @@
 // otherwise) and keeps the real part.
 // The DFT matrices are inputs made on the host in double; the weights are transformed on the host by the
 // plain method's FFTW code (conjugated for cross-correlation, scaled by 1 / T^2).
+#include <functional>
+
 #include "common.h"
 
 namespace {
@@ -105,7 +107,7 @@ class FftConv : public Generator<FftConv> {
     const int vec = natural_vector_size<float>();
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
-    Var co{"co"}, cl{"cl"}, ko{"ko"}, kl{"kl"}, item{"item"}, jo{"jo"}, ji{"ji"}, vo{"vo"}, vi{"vi"}, io{"io"}, ii{"ii"};
+    Var item{"item"}, jo{"jo"}, ji{"ji"};
     // Bands of about kTileBlock tiles (whole tile rows at stride 1), at most the output's height.
     const Expr band = clamp(out_h * max(1, convlab_halide::kTileBlock / tiles_x) / stride_y, 1, output.dim(1).extent());
     const LoopLevel per_band = convlab_halide::per_band_output(output, x, y, k, n, band, vec);
@@ -119,47 +121,39 @@ class FftConv : public Generator<FftConv> {
     // other tiles ("whole") run the loop.
     std::vector<Expr> tile;
     for (int T_ : {8, 16, 32}) tile.push_back(Fy.dim(0).extent() == T_ && Fx.dim(1).extent() == T_ / 2 + 1);
+    auto for_each_tile = [&](Func f, const RVar& r, const std::function<void(Stage)>& pass) {
+      for (const Expr& sq : tile) pass(f.update().specialize(sq).unroll(r));
+      pass(f.update());
+    };
+    // A pass computed per band (V along y, Y along x): `lane` in vectors, `rows` outputs `out` per block, a
+    // parallel item per tile and vector of lanes.
+    auto band_pass = [&](Stage s, const Var& lane, const Var& out, const RVar& r, const Var& other, int rows) {
+      Var lo{"lo"}, ll{"ll"}, oo{"oo"}, oi{"oi"};
+      s.split(lane, lo, ll, vec, up)
+          .split(out, oo, oi, rows, up)
+          .reorder(ll, oi, r, other, oo, t, lo, n)
+          .fuse(t, lo, item)
+          .parallel(item)
+          .vectorize(ll)
+          .unroll(oi);
+    };
+    // A pass computed per item of the other (X1 along x, Z along y): kRows outputs j per block.
+    auto item_pass = [&](Stage s, const Var& lane, const RVar& r, const Var& other) {
+      s.split(j, jo, ji, kRows, up).reorder(lane, ji, r, other, jo).vectorize(lane, vec, up).unroll(ji);
+    };
     // Forward: V[u, v] = sum_j X1[u, j] Fy[j, v], X1[u, j] = sum_i d[i, j] Fx[i, u].
     convlab_halide::lanes_per_tile(V, per_band, u, v, t, c, n, vec);
-    auto v_pass = [&](Stage s) {
-      s.split(c, co, cl, vec, up)
-          .split(v, vo, vi, kRows, up)
-          .reorder(cl, vi, rj, u, vo, t, co, n)
-          .fuse(t, co, item)
-          .parallel(item)
-          .vectorize(cl)
-          .unroll(vi);
-    };
-    for (const Expr& sq : tile) v_pass(V.update().specialize(sq).unroll(rj));
-    v_pass(V.update());
+    for_each_tile(V, rj, [&](Stage s) { band_pass(s, c, v, rj, u, kRows); });
     d.compute_at(V, item).reorder(c, i, j).vectorize(c, vec, up);
     X1.compute_at(V, item).reorder(c, u, j).vectorize(c, vec, up);
-    auto x1_pass = [&](Stage s) {
-      s.split(j, jo, ji, kRows, up).reorder(c, ji, ri, u, jo).vectorize(c, vec, up).unroll(ji);
-    };
-    for (const Expr& sq : tile) x1_pass(X1.update().specialize(sq).unroll(ri));
-    x1_pass(X1.update());
+    for_each_tile(X1, ri, [&](Stage s) { item_pass(s, c, ri, u); });
     // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
     convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, per_band);
     // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
     convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec);
-    auto y_pass = [&](Stage s) {
-      s.split(k, ko, kl, vec, up)
-          .split(i, io, ii, 2 * kRows, up)
-          .reorder(kl, ii, ru, j, io, t, ko, n)
-          .fuse(t, ko, item)
-          .parallel(item)
-          .vectorize(kl)
-          .unroll(ii);
-    };
-    for (const Expr& sq : tile) y_pass(Y.update().specialize(sq).unroll(ru));
-    y_pass(Y.update());
+    for_each_tile(Y, ru, [&](Stage s) { band_pass(s, k, i, ru, j, 2 * kRows); });
     Z.compute_at(Y, item).reorder(k, u, j).vectorize(k, vec, up);
-    auto z_pass = [&](Stage s) {
-      s.split(j, jo, ji, kRows, up).reorder(k, ji, rv, u, jo).vectorize(k, vec, up).unroll(ji);
-    };
-    for (const Expr& sq : tile) z_pass(Z.update().specialize(sq).unroll(rv));
-    z_pass(Z.update());
+    for_each_tile(Z, rv, [&](Stage s) { item_pass(s, k, rv, u); });
     cols.schedule();
   }
 
