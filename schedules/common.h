@@ -5,6 +5,9 @@
 // output's extent.
 #pragma once
 
+#include <functional>
+#include <vector>
+
 #include "Halide.h"
 #include "filter_block.h"
 
@@ -166,6 +169,14 @@ inline void tile_blocked_transform(Stage s, const Var& p, const Var& q, const Va
       .parallel(item)
       .vectorize(ll)
       .unroll(tj);
+}
+
+// A transform pass whose sum `r` runs over a runtime tile size: `pass` (its schedule) is applied to each of
+// f's update specializations for the given tile sizes, where `r` has a constant trip count and is unrolled,
+// then to the general update, which keeps the loop.
+inline void per_tile_size(Func f, const std::vector<Expr>& sizes, const RVar& r, const std::function<void(Stage)>& pass) {
+  for (const Expr& size : sizes) pass(f.update().specialize(size).unroll(r));
+  pass(f.update());
 }
 
 }  // namespace convlab_halide

@@ -5,8 +5,6 @@
 // otherwise) and keeps the real part.
 // The DFT matrices are inputs made on the host in double; the weights are transformed on the host by the
 // plain method's FFTW code (conjugated for cross-correlation, scaled by 1 / T^2).
-#include <functional>
-
 #include "common.h"
 
 namespace {
@@ -121,10 +119,6 @@ class FftConv : public Generator<FftConv> {
     // other tiles ("whole") run the loop.
     std::vector<Expr> tile;
     for (int T_ : {8, 16, 32}) tile.push_back(Fy.dim(0).extent() == T_ && Fx.dim(1).extent() == T_ / 2 + 1);
-    auto for_each_tile = [&](Func f, const RVar& r, const std::function<void(Stage)>& pass) {
-      for (const Expr& sq : tile) pass(f.update().specialize(sq).unroll(r));
-      pass(f.update());
-    };
     // A pass computed per band (V along y, Y along x): `lane` in vectors, `rows` outputs `out` per block, a
     // parallel item per tile and vector of lanes.
     auto band_pass = [&](Stage s, const Var& lane, const Var& out, const RVar& r, const Var& other, int rows) {
@@ -143,17 +137,17 @@ class FftConv : public Generator<FftConv> {
     };
     // Forward: V[u, v] = sum_j X1[u, j] Fy[j, v], X1[u, j] = sum_i d[i, j] Fx[i, u].
     convlab_halide::lanes_per_tile(V, per_band, u, v, t, c, n, vec);
-    for_each_tile(V, rj, [&](Stage s) { band_pass(s, c, v, rj, u, kRows); });
+    convlab_halide::per_tile_size(V, tile, rj, [&](Stage s) { band_pass(s, c, v, rj, u, kRows); });
     d.compute_at(V, item).reorder(c, i, j).vectorize(c, vec, up);
     X1.compute_at(V, item).reorder(c, u, j).vectorize(c, vec, up);
-    for_each_tile(X1, ri, [&](Stage s) { item_pass(s, c, ri, u); });
+    convlab_halide::per_tile_size(X1, tile, ri, [&](Stage s) { item_pass(s, c, ri, u); });
     // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
     convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, per_band);
     // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
     convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec);
-    for_each_tile(Y, ru, [&](Stage s) { band_pass(s, k, i, ru, j, 2 * kRows); });
+    convlab_halide::per_tile_size(Y, tile, ru, [&](Stage s) { band_pass(s, k, i, ru, j, 2 * kRows); });
     Z.compute_at(Y, item).reorder(k, u, j).vectorize(k, vec, up);
-    for_each_tile(Z, rv, [&](Stage s) { item_pass(s, k, rv, u); });
+    convlab_halide::per_tile_size(Z, tile, rv, [&](Stage s) { item_pass(s, k, rv, u); });
     cols.schedule();
   }
 

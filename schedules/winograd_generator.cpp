@@ -100,37 +100,27 @@ class WinogradConv : public Generator<WinogradConv> {
     // trip count and is unrolled; other tiles run the loop.
     std::vector<Expr> square;
     for (int alpha : {8, 6, 4}) square.push_back(BTw.dim(0).extent() == alpha && BTh.dim(0).extent() == alpha);
+    // A first pass, computed per item of the second: kTransformTiles tiles of accumulators, `lane` in vectors.
+    auto item_pass = [&](Stage s, const Var& lane, const RVar& r, const Var& p, const Var& q) {
+      s.split(t, to, tj, kTransformTiles, up).reorder(lane, tj, r, p, q, to).vectorize(lane, vec, up).unroll(tj);
+    };
     // Input transform: V[a, b] = sum_j BTh[b, j] tmp[a, j], tmp[a, j] = sum_i BTw[a, i] d[i, j].
     convlab_halide::lanes_per_tile(V, per_band, a, b, t, c, n, vec);
-    for (const Expr& sq : square) {
-      Stage s = V.update().specialize(sq);
+    convlab_halide::per_tile_size(V, square, rj, [&](Stage s) {
       convlab_halide::tile_blocked_transform(s, a, b, t, c, n, rj, vec, kTransformTiles);
-      s.unroll(rj);
-    }
-    convlab_halide::tile_blocked_transform(V.update(), a, b, t, c, n, rj, vec, kTransformTiles);
+    });
     d.compute_at(V, item).reorder(c, i, j, t).vectorize(c, vec, up);
     tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
-    auto tmp_pass = [&](Stage s) {
-      s.split(t, to, tj, kTransformTiles, up).reorder(c, tj, ri, a, j, to).vectorize(c, vec, up).unroll(tj);
-    };
-    for (const Expr& sq : square) tmp_pass(tmp.update().specialize(sq).unroll(ri));
-    tmp_pass(tmp.update());
+    convlab_halide::per_tile_size(tmp, square, ri, [&](Stage s) { item_pass(s, c, ri, a, j); });
     // Products: 2 filter vectors x kTiles tiles of accumulators.
     convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles, per_band);
     // Output transform: Y[i, j] = sum_b ATh[j, b] o1[i, b], o1[i, b] = sum_a ATw[i, a] M[a, b].
     convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec);
-    for (const Expr& sq : square) {
-      Stage s = Y.update().specialize(sq);
+    convlab_halide::per_tile_size(Y, square, rb, [&](Stage s) {
       convlab_halide::tile_blocked_transform(s, i, j, t, k, n, rb, vec, kTransformTiles);
-      s.unroll(rb);
-    }
-    convlab_halide::tile_blocked_transform(Y.update(), i, j, t, k, n, rb, vec, kTransformTiles);
+    });
     o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
-    auto o1_pass = [&](Stage s) {
-      s.split(t, to, tj, kTransformTiles, up).reorder(k, tj, ra, i, b, to).vectorize(k, vec, up).unroll(tj);
-    };
-    for (const Expr& sq : square) o1_pass(o1.update().specialize(sq).unroll(ra));
-    o1_pass(o1.update());
+    convlab_halide::per_tile_size(o1, square, ra, [&](Stage s) { item_pass(s, k, ra, i, b); });
     cols.schedule();
   }
 
