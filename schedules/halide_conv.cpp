@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <utility>
 #include <mutex>
 
 #include "buffer.h"
@@ -168,13 +169,14 @@ class HalideLayerConv : public HalideMethod {
   void execute(const float* input, float* output) override {
     sync_halide_threads();
     PhaseTimer t;
-    const bool flat = flat_plane();  // input and output planes as one row each
-    HBuf in = flat ? view4(input, p_.n, p_.c, 1, p_.h * p_.w) : view4(input, p_.n, p_.c, p_.h, p_.w);
+    const auto [ih, iw] = plane(p_.h, p_.w);
+    HBuf in = view4(input, p_.n, p_.c, ih, iw);
     const int F = convlab_halide::kFilterBlock, S = int(p_.s), R = int(p_.r), C = int(p_.c);
     halide_dimension_t dims[5] = {{0, F, 1}, {0, S, F}, {0, R, S * F}, {0, C, R * S * F}, {0, int(k_padded()) / F, C * R * S * F}};
     HBuf wt(w_.data(), 5, dims);
     HBuf b(bias_.data(), int(k_padded()));
-    HBuf out = flat ? view4(output, p_.n, p_.k, 1, p_.oh() * p_.ow()) : view4(output, p_.n, p_.k, p_.oh(), p_.ow());
+    const auto [oh, ow] = plane(p_.oh(), p_.ow());
+    HBuf out = view4(output, p_.n, p_.k, oh, ow);
     run(fn_(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh), int(p_.pl), int(p_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
@@ -187,8 +189,7 @@ class HalideLayerConv : public HalideMethod {
     if (method_ == "im2col") {
       const int64_t crs = p_.c * p_.r * p_.s;
       if (schedule_ == "manual") {
-        const bool flat = flat_plane();
-        const int64_t ow = flat ? p_.oh() * p_.ow() : p_.ow(), oh = flat ? 1 : p_.oh();
+        const auto [oh, ow] = plane(p_.oh(), p_.ow());
         const int64_t cols = convlab_halide::round_up(ow, ow <= 8 ? 7 : ow <= 15 ? 5 : 6);
         const int64_t rows = (ow <= 14) ? std::min<int64_t>(7, oh) : 1;
         b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols) * sizeof(float);
@@ -212,6 +213,10 @@ class HalideLayerConv : public HalideMethod {
   // the filters (im2col_generator.cpp), so that 2 threads share a flattened plane.
   bool flat_plane() const {
     return p_.dense_pointwise() && p_.ow() <= 15;
+  }
+  // An h x w plane as the pipeline sees it (rows, columns): one row of h * w when flat_plane().
+  std::pair<int64_t, int64_t> plane(int64_t h, int64_t w) const {
+    return flat_plane() ? std::pair<int64_t, int64_t>{1, h * w} : std::pair<int64_t, int64_t>{h, w};
   }
   // Filters padded with zeros to whole blocks (filter_block.h).
   int64_t k_padded() const { return convlab_halide::round_up(p_.k, convlab_halide::kFilterBlock); }
