@@ -103,6 +103,13 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   large.pad_mode = PadMode::Same;
   large.resolve_padding();
   v.push_back(large);
+  // Winograd's three-phase path (U too large to fuse): lane_product with an odd number of tile blocks and
+  // K % 6 != 0 (F4: 40 tiles, F6: 18), and dnnl_sgemm (F2: 144 tiles of 140 channels, too wide for it)
+  ConvProblem deep3x3;
+  deep3x3.n = 2, deep3x3.c = 140, deep3x3.k = 131, deep3x3.h = 15, deep3x3.w = 17, deep3x3.r = 3, deep3x3.s = 3;
+  deep3x3.pad_mode = PadMode::Same;
+  deep3x3.resolve_padding();
+  v.push_back(deep3x3);
   ConvProblem wide;  // wider than one register block, more filters than one block
   wide.n = 1, wide.c = 3, wide.k = 13, wide.h = 5, wide.w = 61, wide.r = 3, wide.s = 2;
   wide.pad_mode = PadMode::Same;

@@ -13,37 +13,17 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <array>
 #include <utility>
 
 #include "../phase_timer.h"
+#include "lane_product.h"
 #include "tiled_conv.h"
 
 namespace convlab {
 namespace {
 
 constexpr int L = TileTransform::kLanes;
-typedef float Vec __attribute__((vector_size(4 * L)));
-constexpr int kMaxFilters = 12;  // accumulators per block: 12 of the 16 vector registers (kFusedFilters)
-
-// M[i][lane] = sum_c U[c][i] * V[c][lane] for NK filters i; U rows are `ldu` apart.
-template <int NK>
-void block_product(const float* U, int64_t ldu, const float* V, int64_t channels, float* M) {
-  Vec acc[NK] = {};
-  for (int64_t c = 0; c < channels; ++c) {
-    const Vec v = *reinterpret_cast<const Vec*>(V + c * L);
-    const float* u = U + c * ldu;
-    for (int i = 0; i < NK; ++i) acc[i] += u[i] * v;
-  }
-  for (int i = 0; i < NK; ++i) *reinterpret_cast<Vec*>(M + i * L) = acc[i];
-}
-
-using ProductFn = void (*)(const float*, int64_t, const float*, int64_t, float*);
-template <int... I>
-constexpr std::array<ProductFn, sizeof...(I)> product_table(std::integer_sequence<int, I...>) {
-  return {&block_product<I + 1>...};
-}
-constexpr auto kProducts = product_table(std::make_integer_sequence<int, kMaxFilters>{});
+constexpr int kMaxFilters = kLaneProductFilters[1];  // accumulators per block: 12 of the 16 vector registers
 
 }  // namespace
 
@@ -81,10 +61,9 @@ void TiledConv::execute_fused(const float* input, float* output) {
       }
       in_ms += timer.lap();
       for (const auto& [k0, nk] : filter_blocks_) {
-        const ProductFn product = kProducts[size_t(nk - 1)];
-        const float* Ublk = U_.data() + k0 * P * C;  // [P][C][nk]
+        const LaneProductFn product = lane_product_fn(nk, 1);
         for (int64_t pos = 0; pos < P; ++pos)
-          product(Ublk + pos * C * nk, nk, Vb + pos * C * L, C, Mb + pos * nk * L);
+          product(U_.data() + u_block(k0, nk, pos), nk, Vb + pos * C * L, 0, C, Mb + pos * nk * L, 0);
         mul_ms += timer.lap();
         for (int i = 0; i < nk; ++i) {
           if (k0 + i + 1 < p.k) prefetch_output(output, k0 + i + 1, t0, lanes);

@@ -9,6 +9,7 @@
 
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
+#include "lane_product.h"
 #include "lane_transpose.h"
 
 namespace convlab {
@@ -26,6 +27,7 @@ void TiledConv::plan(const ConvProblem& p) {
   tiles_w_ = (ow1_ + t_->out_w - 1) / t_->out_w;
   tiles_ = p.n * tiles_h_ * tiles_w_;
   constexpr int L = TileTransform::kLanes;
+  tile_blocks_ = (tiles_ + L - 1) / L;
   const size_t P = size_t(t_->positions);
   // Fused batches re-read all of U once per batch of kLanes tiles, from the last-level cache at best; the
   // three-phase form instead writes and re-reads V and M through memory. Fuse when U is small enough to
@@ -35,10 +37,17 @@ void TiledConv::plan(const ConvProblem& p) {
   const double vm_bytes = 4.0 * double(P) * double((p.c + p.k) * tiles_);
   const double batches = double((tiles_ + L - 1) / L);
   fused_ = !t_->complex && u_bytes <= 4e6 && u_bytes * batches < 4.0 * 2.0 * vm_bytes;
-  // Fused: filter blocks of near-equal size, none above kFusedFilters (64 = 11, 11, 11, 11, 10, 10).
+  // Three-phase and real: lane_product where a position's V is narrow (at most 64 KB: few tiles, the late
+  // layers), where a library GEMM's per-call packing of U outweighs the product; dnnl_sgemm on wide ones,
+  // where lane_product was no faster and its blocked layout cost the transforms their row order (VGG-16
+  // conv3_2 F(6,3), 100 tiles: 1.11-1.15x the time, paired).
+  lanes_ = !t_->complex && !fused_ && double(tile_blocks_ * L) * double(p.c) * 4.0 <= 65536.0;
+  // Real transforms: filter blocks of near-equal size, none above lane_product's register block (fused,
+  // one tile vector: 64 = 11, 11, 11, 11, 10, 10; three-phase, two tile vectors at a time: at most 6).
   filter_blocks_.clear();
-  if (fused_) {
-    const int64_t nblocks = (p.k + kFusedFilters - 1) / kFusedFilters;
+  if (fused_ || lanes_) {
+    const int max_filters = kLaneProductFilters[fused_ ? 1 : 2];
+    const int64_t nblocks = (p.k + max_filters - 1) / max_filters;
     for (int64_t kb = 0, k0 = 0; kb < nblocks; ++kb) {
       const int nk = int(p.k / nblocks + (kb < p.k % nblocks ? 1 : 0));
       filter_blocks_.push_back({k0, nk});
@@ -46,8 +55,9 @@ void TiledConv::plan(const ConvProblem& p) {
     }
   }
   U_.resize(P * size_t(p.k * p.c * vals_));
-  V_.resize(fused_ ? 0 : P * size_t(p.c * tiles_ * vals_));
-  M_.resize(fused_ ? 0 : P * size_t(p.k * tiles_ * vals_));
+  // Real: whole tile blocks (lane_product's layout), the last one's missing lanes computed on zeros.
+  V_.resize(fused_ ? 0 : P * size_t(lanes_ ? position_stride(p.c) : p.c * tiles_ * vals_));
+  M_.resize(fused_ ? 0 : P * size_t(lanes_ ? position_stride(p.k) : p.k * tiles_ * vals_));
   bias_.resize(size_t(p.k));
   // Per thread: the transform's scratch, one batch of gathered tiles, and the staging of a partial batch
   // (all positions x kLanes values), each rounded to whole cache lines.
@@ -80,16 +90,16 @@ void TiledConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
   const ConvProblem& p = p_;
   transform_weights(p, *t_, w, U_.data(), size_t(vals_), size_t(p.k * p.c * vals_));
-  if (fused_) {  // [P][K][C] -> per filter block [P][C][nk]: each block's product reads U in order
+  if (fused_ || lanes_) {  // [P][K][C] -> per filter block and position [C][nk]: lane_product reads U in order
     Buffer<float> pkc(U_.size());
     std::copy(U_.data(), U_.data() + U_.size(), pkc.data());
     const int64_t K = p.k, C = p.c, P = t_->positions;
-    for (const auto& [k0, nk] : filter_blocks_) {
-      float* blk = U_.data() + k0 * P * C;
-      for (int64_t pos = 0; pos < P; ++pos)
+    for (const auto& [k0, nk] : filter_blocks_)
+      for (int64_t pos = 0; pos < P; ++pos) {
+        float* blk = U_.data() + u_block(k0, nk, pos);
         for (int64_t c = 0; c < C; ++c)
-          for (int i = 0; i < nk; ++i) blk[(pos * C + c) * nk + i] = pkc[size_t((pos * K + k0 + i) * C + c)];
-    }
+          for (int i = 0; i < nk; ++i) blk[c * nk + i] = pkc[size_t((pos * K + k0 + i) * C + c)];
+      }
   }
   bias_or_zero(p, bias, bias_.data());
   weight_ms_ = t.ms();
@@ -225,17 +235,26 @@ void TiledConv::input_transform(const float* input) {
   const ConvProblem& p = p_;
   constexpr int L = TileTransform::kLanes;
   const int ih = t_->in_h, iw = t_->in_w;
-  const size_t stride = size_t(p.c * tiles_ * vals_);
+  const bool blocked = lanes_;  // lane_product's layout, [P][tile block][C][L]
+  const size_t stride = blocked ? size_t(position_stride(p.c)) : size_t(p.c * tiles_ * vals_);
 #pragma omp parallel
   {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
     float* tiles = scratch + (t_->scratch_floats() + 15) / 16 * 16;  // [ih * iw][L]
     const LaneStage stage{tiles + (size_t(ih * iw) * L + 15) / 16 * 16, size_t(t_->positions), vals_};
-#pragma omp for collapse(2) schedule(static)
-    for (int64_t c = 0; c < p.c; ++c)
-      for (int64_t t0 = 0; t0 < tiles_; t0 += L) {
+    // Blocked, a tile block's channels one after the other, so V is written in whole lines (the fused
+    // path's order, with its prefetch of the next channel's rows); cgemm's rows, a channel's tiles.
+#pragma omp for schedule(static)
+    for (int64_t item = 0; item < p.c * tile_blocks_; ++item) {
+        const int64_t c = blocked ? item % p.c : item / tile_blocks_;
+        const int64_t t0 = (blocked ? item / p.c : item % tile_blocks_) * L;
         const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
+        if (blocked && c + 1 < p.c) prefetch_tiles(input, c + 1, t0, lanes);
         gather_tiles(input, c, t0, lanes, tiles);
+        if (blocked) {  // all lanes: the missing ones hold zeros, so V's padding does too
+          t_->input(tiles, V_.data() + t0 / L * block_stride(p.c) + c * L, stride, L, scratch);
+          continue;
+        }
         float* row = V_.data() + (c * tiles_ + t0) * vals_;
         if (lanes == L) {
           t_->input(tiles, row, stride, L, scratch);
@@ -268,6 +287,29 @@ void TiledConv::multiply() {
     }
   }
   if (failures) throw std::runtime_error("tiled multiply: dnnl_sgemm failed on " + p.descriptor());
+}
+
+// Per position and block of filters, lane_product over the tile blocks two at a time (each broadcast U
+// value feeds two FMAs); the block's slice of U stays in L1 meanwhile, and the position's V (at most 64 KB)
+// in L1 or L2. Threads take contiguous ranges of positions (U is stored position-major), so U, read once
+// per call, streams in order.
+void TiledConv::multiply_lanes() {
+  const ConvProblem& p = p_;
+  const int64_t C = p.c, P = t_->positions, TB = tile_blocks_;
+  const int64_t vb = block_stride(C), vpos = position_stride(C), mb = block_stride(p.k), mpos = position_stride(p.k);
+  const int64_t blocks = int64_t(filter_blocks_.size());
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t pos = 0; pos < P; ++pos)
+    for (int64_t fb = 0; fb < blocks; ++fb) {
+      const auto [k0, nk] = filter_blocks_[size_t(fb)];
+      const float* U = U_.data() + u_block(k0, nk, pos);  // [C][nk]
+      const float* V = V_.data() + pos * vpos;
+      float* M = M_.data() + pos * mpos + k0 * TileTransform::kLanes;
+      const LaneProductFn two = lane_product_fn(nk, 2), one = lane_product_fn(nk, 1);
+      int64_t tb = 0;
+      for (; tb + 2 <= TB; tb += 2) two(U, nk, V + tb * vb, vb, C, M + tb * mb, mb);
+      if (tb < TB) one(U, nk, V + tb * vb, vb, C, M + tb * mb, mb);
+    }
 }
 
 // Output tiles [t0, t0 + lanes) of filter k (tiles[e * kLanes + l], stride-1 cross-correlation) plus bias
@@ -340,18 +382,25 @@ void TiledConv::scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lan
 void TiledConv::output_transform(float* output) {
   const ConvProblem& p = p_;
   constexpr int L = TileTransform::kLanes;
-  const size_t stride = size_t(p.k * tiles_ * vals_);
+  const bool blocked = lanes_;  // lane_product's layout, [P][tile block][K][L]
+  const size_t stride = blocked ? size_t(position_stride(p.k)) : size_t(p.k * tiles_ * vals_);
 #pragma omp parallel
   {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
     float* tiles = scratch + (t_->scratch_floats() + 15) / 16 * 16;  // [oh * ow][L]
     const LaneStage stage{tiles + (size_t(t_->in_h * t_->in_w) * L + 15) / 16 * 16, size_t(t_->positions), vals_};
-#pragma omp for collapse(2) schedule(static)
-    for (int64_t k = 0; k < p.k; ++k)
-      for (int64_t t0 = 0; t0 < tiles_; t0 += L) {
+    // Blocked, a tile block's filters one after the other, so M is read in whole lines; cgemm's rows, a
+    // filter's tiles.
+#pragma omp for schedule(static)
+    for (int64_t item = 0; item < p.k * tile_blocks_; ++item) {
+        const int64_t k = blocked ? item % p.k : item / tile_blocks_;
+        const int64_t t0 = (blocked ? item / p.k : item % tile_blocks_) * L;
         const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
         const float* row = M_.data() + (k * tiles_ + t0) * vals_;
-        if (lanes == L) {
+        if (blocked) {
+          if (k + 1 < p.k) prefetch_output(output, k + 1, t0, lanes);
+          t_->output(M_.data() + t0 / L * block_stride(p.k) + k * L, stride, tiles, lanes, scratch);
+        } else if (lanes == L) {
           t_->output(row, stride, tiles, L, scratch);
         } else {
           stage.from_row(row, stride, lanes);
@@ -367,7 +416,10 @@ void TiledConv::execute(const float* input, float* output) {
   PhaseTimer t;
   input_transform(input);
   const double in_ms = t.lap();
-  multiply();
+  if (lanes_)
+    multiply_lanes();
+  else
+    multiply();
   const double mul_ms = t.lap();
   output_transform(output);
   phases_ = {{"weight_transform", weight_ms_}, {"input_transform", in_ms}, {"multiply", mul_ms},

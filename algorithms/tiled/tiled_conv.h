@@ -3,12 +3,15 @@
 //   1. input transform: cuts the zero-padded input into overlapping in_h x in_w tiles (overlap-save: tiles
 //      step by out_h x out_w) and transforms each into V[position][channel][tile];
 //   2. multiply: for every position, one matrix product over channels, M[p] = U[p] (K x C) * V[p] (C x tiles)
-//      -- sgemm for Winograd, cgemm for FFT; this is where the time should go;
+//      -- sgemm for Winograd (register-blocked with tiles in the lanes, lane_product.h, when there are few
+//      tiles), cgemm for FFT; this is where the time should go;
 //   3. output transform: inverse-transforms M[.][k][tile] into output tiles, adds bias, crops, and keeps
 //      every sh-th row / sw-th column when stride > 1 (computed at stride 1: wasted work, counted).
-// Weights are transformed once in set_weights() into U[position][K][C]. Each phase is timed.
-// Real transforms (Winograd) run the same three phases fused per batch of tiles instead, so V and M never
-// leave the cache (tile_block_pipeline.cpp); complex ones (FFT) run them one after the other over all tiles.
+// Weights are transformed once in set_weights() into U[position][K][C], or lane_product's filter blocks.
+// Each phase is timed.
+// Real transforms (Winograd) whose U stays cached run the same three phases fused per batch of tiles
+// instead, so V and M never leave the cache (tile_block_pipeline.cpp); the others, and complex ones (FFT),
+// run them one after the other over all tiles.
 #pragma once
 
 #include <memory>
@@ -67,6 +70,7 @@ class TiledConv : public ConvMethod {
   size_t fused_floats_per_thread() const;
   void input_transform(const float* input);
   void multiply();
+  void multiply_lanes();  // lanes_: lane_product over the blocked V and M
   void output_transform(float* output);
 
   ConvProblem p_;
@@ -76,8 +80,28 @@ class TiledConv : public ConvMethod {
   int64_t tiles_ = 0;                  // N * tiles_h * tiles_w
   int vals_ = 1;                       // floats per value: 1 real, 2 complex
   bool fused_ = false;                 // real transforms: no V or M (execute_fused)
-  static constexpr int kFusedFilters = 12;  // filters per register block of the fused product
-  std::vector<std::pair<int64_t, int>> filter_blocks_;  // fused: (first filter, count); U is [block][P][C][count]
+  bool lanes_ = false;                 // real, three-phase, few tiles: lane_product (multiply_lanes)
+  int64_t tile_blocks_ = 0;            // batches of kLanes tiles, the last one padded
+  // Where lane_product multiplies (fused_ or lanes_), U is stored per block of filters and position as
+  // [C][count], read in order: fused, block-major ([block][P]: a batch sweeps a block's positions); lanes_,
+  // position-major ([P][block]: a thread sweeps a position's blocks), with V and M as [P][tile block]
+  // [C or K][kLanes]. Otherwise U is [P][K][C], V and M [P][C or K][tiles], for sgemm or cgemm.
+  std::vector<std::pair<int64_t, int>> filter_blocks_;  // (first filter, count)
+  // lanes_: floats from one tile block of V (rows = C) or M (rows = K) to the next, and from one
+  // position to the next. Each is an odd number of cache lines, so the 16-64 position vectors of a tile
+  // block, written or read together, spread over L1's sets; unpadded, C = 512 makes a block 16 KB, a
+  // multiple of 4 KB, and they would all land in one set.
+  static int64_t odd_lines(int64_t floats) {
+    const int64_t lines = (floats + 15) / 16;
+    return (lines | 1) * 16;
+  }
+  int64_t block_stride(int64_t rows) const { return odd_lines(rows * TileTransform::kLanes); }
+  int64_t position_stride(int64_t rows) const { return odd_lines(tile_blocks_ * block_stride(rows)); }
+  // Offset in U of the block of nk filters from k0, at position pos (fused_ or lanes_).
+  int64_t u_block(int64_t k0, int nk, int64_t pos) const {
+    const int64_t C = p_.c;
+    return fused_ ? (k0 * t_->positions + pos * nk) * C : (pos * p_.k + k0) * C;
+  }
   Buffer<float> U_, V_, M_, scratch_, bias_;
   size_t scratch_per_thread_ = 0;
   PhaseTimes phases_;
