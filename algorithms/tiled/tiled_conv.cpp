@@ -305,7 +305,7 @@ void TiledConv::multiply_lanes() {
       const float* U = U_.data() + u_block(k0, nk, pos);  // [C][nk]
       const float* V = V_.data() + pos * vpos;
       float* M = M_.data() + pos * mpos + k0 * TileTransform::kLanes;
-      const LaneProductFn two = lane_product_fn(nk, 2), one = lane_product_fn(nk, 1);
+      const LaneProductFn two = lane_product_fn(nk, 2, true), one = lane_product_fn(nk, 1, true);
       int64_t tb = 0;
       for (; tb + 2 <= TB; tb += 2) two(U, nk, V + tb * vb, vb, C, M + tb * mb, mb);
       if (tb < TB) one(U, nk, V + tb * vb, vb, C, M + tb * mb, mb);
