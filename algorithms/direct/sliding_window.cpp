@@ -9,6 +9,7 @@
 
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
+#include "../tiled/lane_transpose.h"
 
 namespace convlab {
 namespace {
@@ -28,14 +29,15 @@ constexpr int64_t kL2WeightFloats = 65536;
 // What one register block computes: output channels [8*KV) at NX consecutive output positions (row-major
 // over the output plane, so a block may wrap to the next row), summed over `channels` input channels.
 struct BlockArgs {
-  const float* in;       // the first position's input, first channel of this pass
-  int64_t sw;            // column stride (when the kernel's SW is 0)
+  const float* in;       // the first position's input, first channel block of this pass
+  int64_t sw;            // column stride in floats (when the kernel's SW is 0)
   const int64_t* col;    // per-position input offsets (when SW < 0)
   const int64_t* taps;   // per (y, x) tap: input offset
   int ntaps;
-  int64_t plane;         // floats per padded input plane
-  int64_t channels;      // input channels summed in this pass
-  const float* w;        // packed weights of this pass: [channels][taps][8 * KV]
+  int cb;                // channels per block (the innermost dimension of the padded input)
+  int64_t plane;         // floats per padded plane of a channel block
+  int64_t blocks;        // channel blocks summed in this pass
+  const float* w;        // packed weights of this pass: [blocks][taps][cb][8 * KV]
   const float* bias;     // 8 * KV
   float* partial;        // [NX][8 * KV] running sums; nullptr if this pass is the only one
   bool first, last;      // first pass starts from the bias; the last writes the output
@@ -49,24 +51,25 @@ struct BlockArgs {
 template <int KV, int NX, int SW>
 void conv_block(const BlockArgs& a) {
   int64_t off[NX];
-  for (int j = 0; j < NX; ++j) off[j] = SW < 0 ? a.col[j] : j * (SW > 0 ? SW : a.sw);
+  for (int j = 0; j < NX; ++j) off[j] = SW < 0 ? a.col[j] : j * (SW > 0 ? SW * a.cb : a.sw);
   Vec acc[KV][NX];
   for (int v = 0; v < KV; ++v)
     for (int j = 0; j < NX; ++j)
       acc[v][j] = *reinterpret_cast<const Vec*>(a.first ? a.bias + kLanes * v : a.partial + (j * KV + v) * kLanes);
   const float* in = a.in;
   const float* w = a.w;
-  for (int64_t c = 0; c < a.channels; ++c, in += a.plane)
-    for (int t = 0; t < a.ntaps; ++t, w += kLanes * KV) {
+  for (int64_t b = 0; b < a.blocks; ++b, in += a.plane)
+    for (int t = 0; t < a.ntaps; ++t) {
       const float* src = in + a.taps[t];
-      // The next block's input: one line past this block's last column. A pass reads chunk x R rows at
-      // once, more streams than the hardware prefetcher follows.
-      if (SW > 0) __builtin_prefetch(src + off[NX - 1] + 16);
-      Vec wv[KV];
-      for (int v = 0; v < KV; ++v) wv[v] = *reinterpret_cast<const Vec*>(w + kLanes * v);
-      for (int j = 0; j < NX; ++j) {
-        const float x = src[off[j]];
-        for (int v = 0; v < KV; ++v) acc[v][j] += wv[v] * x;
+      // The next block's input: two lines past this block's last column.
+      if (SW > 0) __builtin_prefetch(src + off[NX - 1] + 32);
+      for (int i = 0; i < a.cb; ++i, w += kLanes * KV) {
+        Vec wv[KV];
+        for (int v = 0; v < KV; ++v) wv[v] = *reinterpret_cast<const Vec*>(w + kLanes * v);
+        for (int j = 0; j < NX; ++j) {
+          const float x = src[off[j] + i];
+          for (int v = 0; v < KV; ++v) acc[v][j] += wv[v] * x;
+        }
       }
     }
   if (!a.last) {
@@ -115,9 +118,11 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
   kblocks_ = (p.k + kblk - 1) / kblk;
   hp_ = p.h + p.pt + p.pb;
   wp_ = p.w + p.pl + p.pr;
+  cb_ = int(std::min<int64_t>(kLanes, p.c));
+  cblocks_ = (p.c + cb_ - 1) / cb_;
   tap_off_.clear();
   for (int64_t y = 0; y < p.r; ++y)
-    for (int64_t x = 0; x < p.s; ++x) tap_off_.push_back(y * p.dh * wp_ + x * p.dw);
+    for (int64_t x = 0; x < p.s; ++x) tap_off_.push_back((y * p.dh * wp_ + x * p.dw) * cb_);
   // Register blocks of near-equal size, never padded to the register block. Where a row splits into blocks
   // nearly as wide as the registers allow (56 = 6 x 6 + 4 x 5), each row is split on its own; narrow late
   // layers instead split the whole plane row-major (7x7 = 49 = 4 x 6 + 5 x 5), blocks wrapping to the next
@@ -137,30 +142,30 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
       blk.pos = pos;
       blk.nx = int(span / nblocks + (b < span % nblocks ? 1 : 0));
       const int64_t oy = pos / ow, ox = pos % ow;
-      blk.in_off = oy * p.sh * wp_ + ox * p.sw;
+      blk.in_off = (oy * p.sh * wp_ + ox * p.sw) * cb_;
       if (ox + blk.nx <= ow) {
         blk.sw = p.sw == 1 ? 1 : 0;
       } else {
         blk.sw = -1;
         blk.cols = cols_.size();
         for (int64_t q = pos; q < pos + blk.nx; ++q)
-          cols_.push_back((q / ow) * p.sh * wp_ + (q % ow) * p.sw - blk.in_off);
+          cols_.push_back(((q / ow) * p.sh * wp_ + (q % ow) * p.sw) * cb_ - blk.in_off);
       }
       blocks_.push_back(blk);
       pos += blk.nx;
     }
   }
-  // Input channels per pass: the pass's packed weights (chunk x R x S x KBLK floats) fit in half of L1.
-  // Equal passes: C = 64 at 3x3 is 3 passes of 22 channels, not 28 + 28 + 8.
-  const int64_t max_chunk = std::max<int64_t>(1, kL1WeightFloats / (p.r * p.s * kblk));
-  const int64_t passes = (p.c + max_chunk - 1) / max_chunk;
-  chunk_ = (p.c + passes - 1) / passes;
-  span_major_ = kblocks_ * kblk * p.c * p.r * p.s <= kL2WeightFloats;
+  // Channel blocks per pass: the pass's packed weights (chunk x cb x R x S x KBLK floats) fit in half of
+  // L1. Equal passes: C = 128 at 3x3 is 3 passes of 6, 5 and 5 blocks, not 3 + 3 + 3 + 3 + 3 + 1.
+  const int64_t max_chunk = std::max<int64_t>(1, kL1WeightFloats / (p.r * p.s * kblk * cb_));
+  const int64_t passes = (cblocks_ + max_chunk - 1) / max_chunk;
+  chunk_ = (cblocks_ + passes - 1) / passes;
+  span_major_ = kblocks_ * kblk * cblocks_ * cb_ * p.r * p.s <= kL2WeightFloats;
   planned_threads_ = omp_get_max_threads();
   partial_.resize(size_t(planned_threads_ * span_max_ * kblk));
-  padded_.resize(size_t(p.n * p.c * hp_ * wp_));
-  padded_.zero();  // the border stays zero: execute() rewrites only the interior
-  packed_w_.resize(size_t(kblocks_ * kblk * p.c * p.r * p.s));
+  padded_.resize(size_t(p.n * cblocks_ * hp_ * wp_ * cb_));
+  padded_.zero();  // the border and missing channels stay zero: execute() rewrites only the interior
+  packed_w_.resize(size_t(kblocks_ * kblk * cblocks_ * cb_ * p.r * p.s));
   bias_.resize(size_t(kblocks_ * kblk));
   phases_.clear();
 }
@@ -180,8 +185,11 @@ void SlidingWindowConv::set_weights(const float* w, const float* bias) {
     const int64_t kb = k / kblk, kk = k % kblk;
     for (int64_t c = 0; c < p.c; ++c)
       for (int64_t y = 0; y < p.r; ++y)
-        for (int64_t x = 0; x < p.s; ++x)
-          packed_w_[size_t((((kb * p.c + c) * p.r + y) * p.s + x) * kblk + kk)] = xcorr_weight(p, w, k, c, y, x);
+        for (int64_t x = 0; x < p.s; ++x) {
+          const int64_t tap = y * p.s + x, cblk = c / cb_, i = c % cb_;  // [kb][cblk][tap][i][kk]
+          packed_w_[size_t((((kb * cblocks_ + cblk) * p.r * p.s + tap) * cb_ + i) * kblk + kk)] =
+              xcorr_weight(p, w, k, c, y, x);
+        }
     if (bias && p.bias) bias_[size_t(k)] = bias[k];
   }
   weight_ms_ = t.ms();
@@ -190,27 +198,38 @@ void SlidingWindowConv::set_weights(const float* w, const float* bias) {
 void SlidingWindowConv::pad_input(const float* in) {
   const ConvProblem& p = p_;
 #pragma omp parallel for collapse(2) schedule(static)
-  for (int64_t nc = 0; nc < p.n * p.c; ++nc)
-    for (int64_t y = 0; y < p.h; ++y)
-      std::memcpy(padded_.data() + (nc * hp_ + y + p.pt) * wp_ + p.pl, in + (nc * p.h + y) * p.w,
-                  size_t(p.w) * sizeof(float));
+  for (int64_t nb = 0; nb < p.n * cblocks_; ++nb)
+    for (int64_t y = 0; y < p.h; ++y) {
+      const int64_t n = nb / cblocks_, c0 = nb % cblocks_ * cb_, cn = std::min<int64_t>(cb_, p.c - c0);
+      float* dst = padded_.data() + ((nb * hp_ + y + p.pt) * wp_ + p.pl) * cb_;
+      const float* src = in + ((n * p.c + c0) * p.h + y) * p.w;  // channel i's row at + i * H * W
+      int64_t x = 0;
+      if (cn == kLanes)  // 8 columns of 8 channels at a time, transposed in registers
+        for (const float* rows[kLanes]; x + kLanes <= p.w; x += kLanes) {
+          for (int i = 0; i < kLanes; ++i) rows[i] = src + i * p.h * p.w + x;
+          rows_to_lanes(rows, kLanes, dst + x * kLanes);
+        }
+      for (; x < p.w; ++x)
+        for (int64_t i = 0; i < cn; ++i) dst[x * cb_ + i] = src[i * p.h * p.w + x];
+    }
 }
 
 template <int KV>
 void SlidingWindowConv::compute(float* out) {
   const ConvProblem& p = p_;
   const int64_t OH = p.oh(), OW = p.ow(), kblk = kLanes * KV;
-  const int64_t plane = hp_ * wp_, taps = p.r * p.s, wblock = kblk * p.c * taps;
-  const int64_t nspans = int64_t(spans_.size()), passes = (p.c + chunk_ - 1) / chunk_;
+  const int64_t plane = hp_ * wp_ * cb_, taps = p.r * p.s, wblock = kblk * cblocks_ * cb_ * taps;
+  const int64_t nspans = int64_t(spans_.size()), passes = (cblocks_ + chunk_ - 1) / chunk_;
   // partial_ holds one span per thread planned for: never run wider than that.
   const int threads = std::min(omp_get_max_threads(), planned_threads_);
 #pragma omp parallel num_threads(threads)
   {
     float* partial = partial_.data() + size_t(omp_get_thread_num() * span_max_ * kblk);  // this thread's sums
     BlockArgs a{};
-    a.sw = p.sw;
+    a.sw = p.sw * cb_;
     a.taps = tap_off_.data();
     a.ntaps = int(taps);
+    a.cb = cb_;
     a.plane = plane;
     a.out_plane = OH * OW;
     // Work items in the order that keeps the larger operand cached: all of one channel block's spans
@@ -226,13 +245,13 @@ void SlidingWindowConv::compute(float* out) {
           // Channel passes: one pass's packed weights (chunk_ channels) stay in L1 across the span's blocks.
           for (int64_t pass = 0; pass < passes; ++pass) {
             const int64_t c0 = pass * chunk_;
-            a.channels = std::min(chunk_, p.c - c0);
-            a.w = packed_w_.data() + kb * wblock + c0 * taps * kblk;
+            a.blocks = std::min(chunk_, cblocks_ - c0);
+            a.w = packed_w_.data() + kb * wblock + c0 * taps * cb_ * kblk;
             a.first = pass == 0;
             a.last = pass == passes - 1;
             for (size_t b = span.first; b < span.end; ++b) {
               const Block& blk = blocks_[b];
-              a.in = padded_.data() + (n * p.c + c0) * plane + blk.in_off;
+              a.in = padded_.data() + (n * cblocks_ + c0) * plane + blk.in_off;
               a.col = cols_.data() + blk.cols;
               a.partial = partial + (blk.pos - blocks_[span.first].pos) * kblk;
               a.out = out + (n * p.k + kb * kblk) * OH * OW + blk.pos;
@@ -260,11 +279,12 @@ void SlidingWindowConv::execute(const float* input, float* output) {
 }
 
 double SlidingWindowConv::actual_flops() const {
-  // Register blocks compute whole channel vectors: count the padded output channels the code really computes.
+  // Register blocks compute whole channel vectors and whole channel blocks: count the padded output and
+  // input channels the code really computes.
   if (pointwise_path()) return pointwise_.actual_flops();
   const ConvProblem& p = p_;
   return 2.0 * double(p.n) * double(kblocks_ * kLanes * kv_) * double(p.oh()) * double(p.ow()) *
-         double(p.c * p.r * p.s);
+         double(cblocks_ * cb_ * p.r * p.s);
 }
 
 }  // namespace convlab

@@ -2,20 +2,22 @@
 //
 // Zhang, Franchetti & Low (ICML 2018) and oneDNN's AVX2 direct kernels reach a large fraction of peak by
 // putting output channels in the vector lanes and output columns in registers. Here:
-//   * the input is copied once into a zero-padded workspace [N][C][HP][WP], so no tap ever tests bounds;
-//   * weights are packed as [K/KBLK][C][R][S][KBLK] (KBLK = 8 or 16 output channels adjacent, zero-filled
-//     past K): one aligned vector load per tap and output-channel vector;
+//   * the input is copied once into a zero-padded workspace in blocks of 8 channels, [N][C/8][HP][WP][8]
+//     (oneDNN's nChw8c; C itself when below 8), so no tap ever tests bounds, and a block of output positions
+//     reads each tap's 8 channels from a few adjacent lines of one plane instead of one line in each of 8
+//     planes: a pass reads chunk/8 x R rows at once, few enough streams for the hardware prefetcher (ResNet-50
+//     res2-res4 and VGG-16 conv3_2 3x3 took 0.76-0.98x the time of the channel-plane layout, paired runs);
+//   * weights are packed as [K/KBLK][C/8][R][S][8][KBLK] (KBLK = 8 or 16 output channels adjacent, zero-filled
+//     past K and C): one aligned vector load per tap, input channel and output-channel vector;
 //   * the micro-kernel keeps KV vectors of output channels x NX output columns of accumulators in registers
 //     (2 x 6 = 12 when K > 8, 1 x 12 otherwise) and sweeps C x R x S: each input value is broadcast once and
 //     feeds KV FMAs, each weight vector feeds NX FMAs;
 //   * output rows are split into blocks of near-equal width (56 = 6 x 6 + 4 x 5), never padded to the register
 //     block; narrow late layers split the whole plane instead, blocks wrapping rows through per-position
 //     offsets (7x7 = 4 x 6 + 5 x 5), so they fill the registers as wide ones do;
-//   * input channels are summed in passes whose packed weights fit in half of L1; a pass sweeps every block
-//     of a row (the span) before the next pass, with running sums in a per-thread buffer;
-//   * each tap prefetches the next block's input line: a pass reads chunk x R input rows at once, more
-//     streams than the hardware prefetcher follows (VGG-16's 224- to 56-wide layers, 2 threads: 0.80-0.94x
-//     oneDNN's time instead of 0.73-0.90x);
+//   * input channel blocks are summed in passes whose packed weights fit in half of L1; a pass sweeps every
+//     block of a row (the span) before the next pass, with running sums in a per-thread buffer;
+//   * each tap prefetches the next block's input lines;
 //   * OpenMP splits batch x output-channel blocks x spans; consecutive spans of one channel block share a
 //     thread, so its packed weights stay in L2.
 // 1x1 kernels go to PointwiseDirect (pointwise.h) instead: positions in the lanes, no transpose.
@@ -68,11 +70,13 @@ class SlidingWindowConv : public ConvMethod {
   };
   std::vector<Span> spans_;
   int64_t span_max_ = 0;       // positions in the widest span
-  int64_t chunk_ = 1;          // input channels per pass
+  int cb_ = 8;                 // input channels per block of the padded input (8, or C when below)
+  int64_t cblocks_ = 0;        // channel blocks
+  int64_t chunk_ = 1;          // channel blocks per pass
   bool span_major_ = false;    // work items ordered span-major (all weights fit in L2) or channel-block-major
   std::vector<int64_t> cols_;  // per-position input offsets of the wrapping blocks, from their in_off
-  Buffer<float> padded_;          // [N][C][HP][WP]
-  Buffer<float> packed_w_;        // [K/KBLK][C][R][S][KBLK]
+  Buffer<float> padded_;          // [N][C/cb][HP][WP][cb]
+  Buffer<float> packed_w_;        // [K/KBLK][C/cb][R][S][cb][KBLK]
   Buffer<float> bias_;            // [K/KBLK * KBLK]
   Buffer<float> partial_;         // per thread: running sums of one span, [span_max][KBLK]
   int planned_threads_ = 1;       // threads partial_ has room for
