@@ -61,8 +61,6 @@ void conv_block(const BlockArgs& a) {
   for (int64_t b = 0; b < a.blocks; ++b, in += a.plane)
     for (int t = 0; t < a.ntaps; ++t) {
       const float* src = in + a.taps[t];
-      // The next block's input: two lines past this block's last column.
-      if (SW > 0) __builtin_prefetch(src + off[NX - 1] + 32);
       for (int i = 0; i < a.cb; ++i, w += kLanes * KV) {
         Vec wv[KV];
         for (int v = 0; v < KV; ++v) wv[v] = *reinterpret_cast<const Vec*>(w + kLanes * v);
