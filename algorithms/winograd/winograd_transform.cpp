@@ -1,7 +1,10 @@
 #include "winograd_transform.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
+
+#include "winograd_fixed.h"
 
 namespace convlab {
 
@@ -22,6 +25,18 @@ WinogradTransform::WinogradTransform(int mh, int mw, int rh, int rw) : h_(cook_t
   complex = false;
   bth_ = to_float(h_.BT), btw_ = to_float(w_.BT), ath_ = to_float(h_.AT), atw_ = to_float(w_.AT);
   gh_ = to_double(h_.G), gw_ = to_double(w_.G);
+  // The compile-time transforms, where this tile's matrices are theirs (both directions the same).
+  namespace wf = winograd_fixed;
+  auto is = [](const std::vector<float>& v, const float* table, size_t n) {
+    return v.size() == n && std::equal(v.begin(), v.end(), table);
+  };
+  const bool square = bth_ == btw_ && ath_ == atw_;
+  if (square && is(bth_, wf::kBT4, 16) && is(ath_, wf::kAT2, 8))
+    fixed_input_ = &wf::input<4, wf::kBT4>, fixed_output_ = &wf::output<2, 4, wf::kAT2>;
+  if (square && is(bth_, wf::kBT6, 36) && is(ath_, wf::kAT4, 24))
+    fixed_input_ = &wf::input<6, wf::kBT6>, fixed_output_ = &wf::output<4, 6, wf::kAT4>;
+  if (square && is(bth_, wf::kBT8, 64) && is(ath_, wf::kAT6, 48))
+    fixed_input_ = &wf::input<8, wf::kBT8>, fixed_output_ = &wf::output<6, 8, wf::kAT6>;
 }
 
 // out[i][*] = sum_l m[i][l] * in[l][*] over rows of kLanes floats (one AVX vector: GCC's vector type
@@ -55,6 +70,7 @@ static void lane_matmul(const float* m, int rows, int inner, const float* in, si
 }
 
 void WinogradTransform::input(const float* d, float* out, size_t stride, int, float* tmp) const {
+  if (fixed_input_) return fixed_input_(d, out, stride, tmp);
   const int ah = in_h, aw = in_w;
   constexpr int L = kLanes;
   // tmp[i][j] = sum_l B_h^T[i][l] d[l][j]: per column j, rows of lanes.
@@ -81,6 +97,7 @@ void WinogradTransform::kernel(const float* g, int kh, int kw, float* out, size_
 }
 
 void WinogradTransform::output(const float* in, size_t stride, float* y, int, float* tmp) const {
+  if (fixed_output_) return fixed_output_(in, stride, y, tmp);
   const int ah = in_h, aw = in_w, mh = out_h, mw = out_w;
   constexpr int L = kLanes;
   // tmp[i][j] = sum_l A_h^T[i][l] M[l][j]  (mh x aw), reading positions (l, j) at in[(l * aw + j) * stride].
@@ -89,7 +106,27 @@ void WinogradTransform::output(const float* in, size_t stride, float* y, int, fl
   for (int i = 0; i < mh; ++i) lane_matmul(atw_.data(), mw, aw, tmp + size_t(i) * aw * L, L, y + size_t(i * mw) * L, L);
 }
 
-double WinogradTransform::input_flops() const { return 2.0 * (double(bth_.size()) * in_w + double(btw_.size()) * in_h); }
-double WinogradTransform::output_flops() const { return 2.0 * (double(ath_.size()) * in_w + double(atw_.size()) * out_h); }
+// Per tile. The generic products multiply by every coefficient; the fixed ones skip zeros, and a 1 or -1
+// is an add (or, as a row's first term, free).
+static double matmul_flops(const std::vector<float>& m, int inner, bool fixed) {
+  if (!fixed) return 2.0 * double(m.size());
+  double flops = 0;
+  for (size_t row = 0; row < m.size(); row += size_t(inner)) {
+    bool first = true;
+    for (size_t l = row; l < row + size_t(inner); ++l) {
+      if (m[l] == 0.0f) continue;
+      const bool unit = m[l] == 1.0f || m[l] == -1.0f;
+      flops += first ? (unit ? 0 : 1) : (unit ? 1 : 2);
+      first = false;
+    }
+  }
+  return flops;
+}
+double WinogradTransform::input_flops() const {
+  return matmul_flops(bth_, in_h, fixed()) * in_w + matmul_flops(btw_, in_w, fixed()) * in_h;
+}
+double WinogradTransform::output_flops() const {
+  return matmul_flops(ath_, in_h, fixed()) * in_w + matmul_flops(atw_, in_w, fixed()) * out_h;
+}
 
 }  // namespace convlab
