@@ -1,9 +1,9 @@
-// The transforms of F(2,3), F(4,3) and F(6,3) -- the tiles CNNs use -- with their matrices known at compile
-// time, so that zero coefficients cost nothing and 1 / -1 cost an add: B^T of F(6,3) has 44 non-zeros of 64,
+// The transforms of F(2,3), F(4,3) and F(6,3) -- the tiles CNNs use -- and of F(2,5), F(4,5), F(2,7), with
+// their matrices known at compile time, so that zero coefficients cost nothing and 1 / -1 cost an add: B^T of F(6,3) has 44 non-zeros of 64,
 // A^T 38 of 48. The generic transform (winograd_transform.cpp) reads every coefficient from memory and
 // multiplies by it, zeros included. The tables are cook_toom()'s output for its default points, copied;
 // WinogradTransform uses them only where its own generated matrices equal them (and a test checks that they
-// do for these three), so the two cannot drift apart silently.
+// do for these six), so the two cannot drift apart silently.
 #pragma once
 
 #include <cstddef>
@@ -14,20 +14,27 @@ namespace convlab::winograd_fixed {
 
 // clang-format off
 inline constexpr float kBT4[16] = {1, 0, -1, 0,  0, 1, 1, 0,  0, -1, 1, 0,  0, -1, 0, 1};
-inline constexpr float kAT2[8] = {1, 1, 1, 0,  0, 1, -1, 1};
+inline constexpr float kAT2x4[8] = {1, 1, 1, 0,  0, 1, -1, 1};
 inline constexpr float kBT6[36] = {4, 0, -5, 0, 1, 0,   0, 4, 4, -1, -1, 0,   0, -4, 4, 1, -1, 0,
                                    0, -2, -1, 2, 1, 0,  0, 2, -1, -2, 1, 0,   0, 4, 0, -5, 0, 1};
-inline constexpr float kAT4[24] = {1, 1, 1, 1, 1, 0,  0, 1, -1, 2, -2, 0,  0, 1, 1, 4, 4, 0,  0, 1, -1, 8, -8, 1};
+inline constexpr float kAT4x6[24] = {1, 1, 1, 1, 1, 0,  0, 1, -1, 2, -2, 0,  0, 1, 1, 4, 4, 0,  0, 1, -1, 8, -8, 1};
 inline constexpr float kBT8[64] = {4, 0, -21, 0, 21, 0, -4, 0,      0, -4, -4, 17, 17, -4, -4, 0,
                                    0, 4, -4, -17, 17, 4, -4, 0,     0, 2, 1, -10, -5, 8, 4, 0,
                                    0, -2, 1, 10, -5, -8, 4, 0,      0, 4, 8, -5, -10, 1, 2, 0,
                                    0, -4, 8, 5, -10, -1, 2, 0,      0, -4, 0, 21, 0, -21, 0, 4};
-inline constexpr float kAT6[48] = {1, 1, 1, 1, 1, 1, 1, 0,
+inline constexpr float kAT6x8[48] = {1, 1, 1, 1, 1, 1, 1, 0,
                                    0, 1, -1, 2, -2, 0.5f, -0.5f, 0,
                                    0, 1, 1, 4, 4, 0.25f, 0.25f, 0,
                                    0, 1, -1, 8, -8, 0.125f, -0.125f, 0,
                                    0, 1, 1, 16, 16, 0.0625f, 0.0625f, 0,
                                    0, 1, -1, 32, -32, 0.03125f, -0.03125f, 1};
+// Larger kernels on the same tiles: F(2,5), F(4,5), F(2,7) share B^T with F(4,3) and F(6,3).
+inline constexpr float kAT2x6[12] = {1, 1, 1, 1, 1, 0,  0, 1, -1, 2, -2, 1};
+inline constexpr float kAT4x8[32] = {1, 1, 1, 1, 1, 1, 1, 0,
+                                     0, 1, -1, 2, -2, 0.5f, -0.5f, 0,
+                                     0, 1, 1, 4, 4, 0.25f, 0.25f, 0,
+                                     0, 1, -1, 8, -8, 0.125f, -0.125f, 1};
+inline constexpr float kAT2x8[16] = {1, 1, 1, 1, 1, 1, 1, 0,  0, 1, -1, 2, -2, 0.5f, -0.5f, 1};
 // clang-format on
 
 typedef float Lanes __attribute__((vector_size(4 * TileTransform::kLanes), aligned(4)));

@@ -31,12 +31,23 @@ WinogradTransform::WinogradTransform(int mh, int mw, int rh, int rw) : h_(cook_t
     return v.size() == n && std::equal(v.begin(), v.end(), table);
   };
   const bool square = bth_ == btw_ && ath_ == atw_;
-  if (square && is(bth_, wf::kBT4, 16) && is(ath_, wf::kAT2, 8))
-    fixed_input_ = &wf::input<4, wf::kBT4>, fixed_output_ = &wf::output<2, 4, wf::kAT2>;
-  if (square && is(bth_, wf::kBT6, 36) && is(ath_, wf::kAT4, 24))
-    fixed_input_ = &wf::input<6, wf::kBT6>, fixed_output_ = &wf::output<4, 6, wf::kAT4>;
-  if (square && is(bth_, wf::kBT8, 64) && is(ath_, wf::kAT6, 48))
-    fixed_input_ = &wf::input<8, wf::kBT8>, fixed_output_ = &wf::output<6, 8, wf::kAT6>;
+  struct Fixed {
+    const float* bt;
+    size_t bt_size;
+    const float* at;
+    size_t at_size;
+    FixedInput in;
+    FixedOutput out;
+  };
+  const Fixed fixed[] = {
+      {wf::kBT4, 16, wf::kAT2x4, 8, &wf::input<4, wf::kBT4>, &wf::output<2, 4, wf::kAT2x4>},     // F(2,3)
+      {wf::kBT6, 36, wf::kAT4x6, 24, &wf::input<6, wf::kBT6>, &wf::output<4, 6, wf::kAT4x6>},    // F(4,3)
+      {wf::kBT8, 64, wf::kAT6x8, 48, &wf::input<8, wf::kBT8>, &wf::output<6, 8, wf::kAT6x8>},    // F(6,3)
+      {wf::kBT6, 36, wf::kAT2x6, 12, &wf::input<6, wf::kBT6>, &wf::output<2, 6, wf::kAT2x6>},    // F(2,5)
+      {wf::kBT8, 64, wf::kAT4x8, 32, &wf::input<8, wf::kBT8>, &wf::output<4, 8, wf::kAT4x8>},    // F(4,5)
+      {wf::kBT8, 64, wf::kAT2x8, 16, &wf::input<8, wf::kBT8>, &wf::output<2, 8, wf::kAT2x8>}};   // F(2,7)
+  for (const Fixed& f : fixed)
+    if (square && is(bth_, f.bt, f.bt_size) && is(ath_, f.at, f.at_size)) fixed_input_ = f.in, fixed_output_ = f.out;
 }
 
 // out[i][*] = sum_l m[i][l] * in[l][*] over rows of kLanes floats (one AVX vector: GCC's vector type

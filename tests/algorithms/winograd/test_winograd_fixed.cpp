@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "random_fill.h"
@@ -10,11 +11,12 @@
 
 using namespace convlab;
 
-TEST_CASE("F(2,3), F(4,3) and F(6,3) use the compile-time transforms; other tiles the generic ones", "[winograd]") {
-  for (int m : {2, 4, 6}) CHECK(WinogradTransform(m, m, 3, 3).fixed());
-  CHECK_FALSE(WinogradTransform(2, 2, 5, 5).fixed());
+TEST_CASE("F(2,3), F(4,3), F(6,3), F(2,5), F(4,5), F(2,7) use the compile-time transforms; others the generic ones",
+          "[winograd]") {
+  for (auto [m, r] : {std::pair{2, 3}, {4, 3}, {6, 3}, {2, 5}, {4, 5}, {2, 7}}) CHECK(WinogradTransform(m, m, r, r).fixed());
   CHECK_FALSE(WinogradTransform(4, 2, 3, 3).fixed());  // not square
   CHECK_FALSE(WinogradTransform(3, 3, 3, 3).fixed());
+  CHECK_FALSE(WinogradTransform(6, 6, 1, 1).fixed());
 }
 
 namespace {
@@ -37,9 +39,9 @@ void check_sandwich(const std::vector<float>& T, int rows, int a, const std::vec
 
 TEST_CASE("the compile-time transforms equal the generic products", "[winograd]") {
   constexpr int L = TileTransform::kLanes;
-  for (int m : {2, 4, 6}) {
-    INFO("F(" << m << ",3)");
-    const WinogradTransform t(m, m, 3, 3);
+  for (auto [m, r] : {std::pair{2, 3}, {4, 3}, {6, 3}, {2, 5}, {4, 5}, {2, 7}}) {
+    INFO("F(" << m << "," << r << ")");
+    const WinogradTransform t(m, m, r, r);
     REQUIRE(t.fixed());
     const int a = t.in_h;
     std::vector<float> d(size_t(a * a * L)), scratch(t.scratch_floats());
