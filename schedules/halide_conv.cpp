@@ -32,6 +32,9 @@
 #include "halide_im2col_li2018.h"
 #include "halide_im2col_manual.h"
 #include "halide_im2col_mullapudi2016.h"
+#include "halide_winograd_f2x3_manual.h"
+#include "halide_winograd_f4x3_manual.h"
+#include "halide_winograd_f6x3_manual.h"
 #include "halide_winograd_li2018.h"
 #include "halide_winograd_manual.h"
 #include "halide_winograd_mullapudi2016.h"
@@ -61,6 +64,9 @@ const std::map<std::string, Table<LayerFn>>& layer_pipelines() {
 }
 const Table<WinogradFn> winograd_pipelines = {
     {"manual", halide_winograd_manual}, {"mullapudi2016", halide_winograd_mullapudi2016}, {"li2018", halide_winograd_li2018}};
+// The manual schedule built for F(m, 3) with constant matrices (winograd_generator.cpp's fixed_m), by m.
+const std::map<int, WinogradFn> winograd_fixed_manual = {
+    {2, halide_winograd_f2x3_manual}, {4, halide_winograd_f4x3_manual}, {6, halide_winograd_f6x3_manual}};
 const Table<FftFn> fft_pipelines = {
     {"manual", halide_fft_manual}, {"mullapudi2016", halide_fft_mullapudi2016}, {"li2018", halide_fft_li2018}};
 
@@ -241,8 +247,14 @@ class HalideTiledConv : public HalideMethod {
   void plan(const ConvProblem& p) override {
     p_ = p;
     if (wino_) {
-      auto t = std::make_unique<WinogradTransform>(wino_->output_tile(), wino_->output_tile(), int(p.r), int(p.s));
+      const int m = wino_->output_tile();
+      auto t = std::make_unique<WinogradTransform>(m, m, int(p.r), int(p.s));
       mats_ = {t->bt_cols(), t->bt_rows(), t->at_cols(), t->at_rows()};
+      // F(2,3), F(4,3), F(6,3) by hand-written schedule: the build whose matrices are constants (the same
+      // tables the plain transform checked its own against: t->fixed()).
+      wino_fn_ = winograd_pipelines.at(schedule_);
+      if (schedule_ == "manual" && t->fixed() && p.r == 3 && p.s == 3 && winograd_fixed_manual.count(m))
+        wino_fn_ = winograd_fixed_manual.at(m);
       t_ = std::move(t);
     } else {
       const int T = fft_->transform_size(p).first;
@@ -283,7 +295,7 @@ class HalideTiledConv : public HalideMethod {
       halide_dimension_t dims[5] = {{0, F, 1}, {0, C, F}, {0, aw, C * F}, {0, ah, aw * C * F}, {0, K / F, ah * aw * C * F}};
       HBuf U(U_.data(), 5, dims);
       HBuf btw(mats_[0].data(), aw, aw), bth(mats_[1].data(), ah, ah), atw(mats_[2].data(), aw, mw), ath(mats_[3].data(), ah, mh);
-      run(winograd_pipelines.at(schedule_)(in, U, btw, bth, atw, ath, b, int(tiles_x()), int(p_.pl), int(p_.pt), out));
+      run(wino_fn_(in, U, btw, bth, atw, ath, b, int(tiles_x()), int(p_.pl), int(p_.pt), out));
     } else {
       const int T = t_->in_w, nu = T / 2 + 1;
       halide_dimension_t dims[6] = {{0, F, 1},          {0, 2, F},              {0, C, 2 * F},
@@ -357,6 +369,7 @@ class HalideTiledConv : public HalideMethod {
 
   std::string variant_;
   std::unique_ptr<WinogradConv> wino_;
+  WinogradFn wino_fn_ = nullptr;  // the pipeline plan() chose
   std::unique_ptr<FftConv> fft_;
   std::unique_ptr<TileTransform> t_;
   std::vector<std::vector<float>> mats_;

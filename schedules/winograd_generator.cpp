@@ -2,7 +2,12 @@
 // per transform position, output transform. The transform matrices are inputs, generated on the host by
 // the same Cook-Toom code as the plain method (algorithms/winograd/cook_toom.cpp), and so are the
 // transformed weights U = G g G^T (made once per weight set): any F(m, r) runs through one pipeline.
+// Built with fixed_m = 2, 4 or 6, the pipeline is F(m, 3) only, with the transform matrices the plain
+// method's compile-time tables (algorithms/winograd/winograd_fixed.h) instead of inputs, so that every
+// coefficient is a constant once the transform passes are unrolled: zero terms vanish (B^T of F(6,3) has 44
+// non-zeros of 64). The host runs these builds for those tiles; the matrix inputs are then unused.
 #include "common.h"
+#include "winograd/winograd_fixed.h"
 
 namespace {
 
@@ -10,6 +15,7 @@ using namespace Halide;
 
 class WinogradConv : public Generator<WinogradConv> {
  public:
+  GeneratorParam<int> fixed_m{"fixed_m", 0};  // 0: any F(m, r), matrices as inputs; 2, 4, 6: F(m, 3), constants
   Input<Buffer<float>> input{"input", 4};  // [x, y, c, n]
   Input<Buffer<float>> U{"U", 5};          // [f, c, a, b, kb]: transformed weights of filter kb * 16 + f, a along x, b along y
   Input<Buffer<float>> BTw{"BTw", 2};      // B^T for columns, [col, row] (alpha_w x alpha_w)
@@ -24,6 +30,17 @@ class WinogradConv : public Generator<WinogradConv> {
   void generate() {
     // THE ALGORITHM
     Expr aw = BTw.dim(0).extent(), ah = BTh.dim(0).extent(), mw = ATw.dim(1).extent(), mh = ATh.dim(1).extent();
+    // The matrices' coefficients (column, row), from the inputs or, fixed, from the constant tables.
+    std::function<Expr(Expr, Expr)> btw = [&](Expr col, Expr row) { return BTw(col, row); };
+    std::function<Expr(Expr, Expr)> bth = [&](Expr col, Expr row) { return BTh(col, row); };
+    std::function<Expr(Expr, Expr)> atw = [&](Expr col, Expr row) { return ATw(col, row); };
+    std::function<Expr(Expr, Expr)> ath = [&](Expr col, Expr row) { return ATh(col, row); };
+    if (fixed_m != 0) {
+      const FixedTile f = fixed_tile(fixed_m);
+      aw = ah = f.alpha, mw = mh = f.m;
+      btw = bth = [f](Expr col, Expr row) { return constant_coefficient(f.bt, f.alpha, f.alpha, col, row); };
+      atw = ath = [f](Expr col, Expr row) { return constant_coefficient(f.at, f.alpha, f.m, col, row); };
+    }
     in = BoundaryConditions::constant_exterior(input, 0.0f);
     // Tile t = tx + tiles_x * ty of alpha_w x alpha_w inputs starts at output (tx * m_w, ty * m_h):
     // overlap-save. One tile index, so a block of the product's tiles is full however few tiles a row of
@@ -32,9 +49,9 @@ class WinogradConv : public Generator<WinogradConv> {
     // V = B_h^T d B_w, as two passes of small matrix products.
     ri = RDom(0, aw, "ri"), rj = RDom(0, ah, "rj");
     tmp(a, j, t, c, n) = 0.0f;
-    tmp(a, j, t, c, n) += BTw(ri, a) * d(ri, j, t, c, n);
+    tmp(a, j, t, c, n) += btw(ri, a) * d(ri, j, t, c, n);
     V(a, b, t, c, n) = 0.0f;
-    V(a, b, t, c, n) += BTh(rj, b) * tmp(a, rj, t, c, n);
+    V(a, b, t, c, n) += bth(rj, b) * tmp(a, rj, t, c, n);
     // M[a, b] = U[a, b] (K x C) times V[a, b] (C x tiles): where the time should go.
     // U comes in blocks of 16 filters, filter innermost (filter_block.h): a block's weights for one
     // position are contiguous over channels.
@@ -49,9 +66,9 @@ class WinogradConv : public Generator<WinogradConv> {
     // Y = A_h^T M A_w, then bias; output pixel (x, y) is element (x mod m, y mod m) of tile (x / m, y / m).
     ra = RDom(0, aw, "ra"), rb = RDom(0, ah, "rb");
     o1(i, b, t, k, n) = 0.0f;
-    o1(i, b, t, k, n) += ATw(ra, i) * M(ra, b, t, k, n);
+    o1(i, b, t, k, n) += atw(ra, i) * M(ra, b, t, k, n);
     Y(i, j, t, k, n) = 0.0f;
-    Y(i, j, t, k, n) += ATh(rb, j) * o1(i, rb, t, k, n);
+    Y(i, j, t, k, n) += ath(rb, j) * o1(i, rb, t, k, n);
     cols.define(x, x, mw, tiles_x);
     output(x, y, k, n) = bias(k) + Y(cols.column(x), y % mh, cols.tile_column(x) + tiles_x * (y / mh), k, n);
 
@@ -69,6 +86,27 @@ class WinogradConv : public Generator<WinogradConv> {
   Func d{"d"}, tmp{"tmp"}, V{"V"}, Macc{"Macc"}, M{"M"}, o1{"o1"}, Y{"Y"};
   convlab_halide::TileColumns cols;  // output column x's tile column and column in it
   RDom ri, rj, rc, ra, rb;  // transform sums, channel sum, inverse-transform sums
+
+  struct FixedTile {
+    int m, alpha;
+    const float* bt;  // alpha x alpha, row-major
+    const float* at;  // m x alpha
+  };
+  static FixedTile fixed_tile(int m) {
+    namespace wf = convlab::winograd_fixed;
+    if (m == 2) return {2, 4, wf::kBT4, wf::kAT2x4};
+    if (m == 4) return {4, 6, wf::kBT6, wf::kAT4x6};
+    if (m == 6) return {6, 8, wf::kBT8, wf::kAT6x8};
+    throw std::invalid_argument("winograd_conv: fixed_m must be 0, 2, 4 or 6");
+  }
+  // table[row][col] as an expression: a constant wherever col and row are (the unrolled passes).
+  static Expr constant_coefficient(const float* table, int cols, int rows, Expr col, Expr row) {
+    Expr e = 0.0f;
+    for (int r = 0; r < rows; ++r)
+      for (int q = 0; q < cols; ++q)
+        if (table[r * cols + q] != 0.0f) e = select(col == q && row == r, table[r * cols + q], e);
+    return e;
+  }
 
   // Channels (filters) in the vector lanes everywhere, so every vector is full however few tiles an image
   // has: V and M are stored channel (filter) innermost, [c, t, a, b]. Transforms: per kTransformTiles tiles
@@ -100,27 +138,38 @@ class WinogradConv : public Generator<WinogradConv> {
     // trip count and is unrolled; other tiles run the loop.
     std::vector<Expr> square;
     for (int alpha : {8, 6, 4}) square.push_back(BTw.dim(0).extent() == alpha && BTh.dim(0).extent() == alpha);
+    // A pass f(p, q) += coefficient(r, coef) * g(.., r, ..): per tile size as above or, fixed, with both the
+    // sum r and the coefficient's own index `coef` (of constant extent `extent`) unrolled, so that every
+    // coefficient is a constant.
+    auto transform_pass = [&](Func f, const RVar& r, const Var& coef, int extent, const std::function<void(Stage)>& pass) {
+      if (fixed_m == 0) return convlab_halide::per_tile_size(f, square, r, pass);
+      f.bound(coef, 0, extent);
+      Stage s = f.update();
+      pass(s);
+      s.unroll(r).unroll(coef);
+    };
+    const int alpha = fixed_m + 2, m = fixed_m;  // fixed builds only
     // A first pass, computed per item of the second: kTransformTiles tiles of accumulators, `lane` in vectors.
     auto item_pass = [&](Stage s, const Var& lane, const RVar& r, const Var& p, const Var& q) {
       s.split(t, to, tj, kTransformTiles, up).reorder(lane, tj, r, p, q, to).vectorize(lane, vec, up).unroll(tj);
     };
     // Input transform: V[a, b] = sum_j BTh[b, j] tmp[a, j], tmp[a, j] = sum_i BTw[a, i] d[i, j].
     convlab_halide::lanes_per_tile(V, per_band, a, b, t, c, n, vec);
-    convlab_halide::per_tile_size(V, square, rj, [&](Stage s) {
+    transform_pass(V, rj, b, alpha, [&](Stage s) {
       convlab_halide::tile_blocked_transform(s, a, b, t, c, n, rj, vec, kTransformTiles);
     });
     d.compute_at(V, item).reorder(c, i, j, t).vectorize(c, vec, up);
     tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
-    convlab_halide::per_tile_size(tmp, square, ri, [&](Stage s) { item_pass(s, c, ri, a, j); });
+    transform_pass(tmp, ri, a, alpha, [&](Stage s) { item_pass(s, c, ri, a, j); });
     // Products: 2 filter vectors x kTiles tiles of accumulators.
     convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles, per_band);
     // Output transform: Y[i, j] = sum_b ATh[j, b] o1[i, b], o1[i, b] = sum_a ATw[i, a] M[a, b].
     convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec);
-    convlab_halide::per_tile_size(Y, square, rb, [&](Stage s) {
+    transform_pass(Y, rb, j, m, [&](Stage s) {
       convlab_halide::tile_blocked_transform(s, i, j, t, k, n, rb, vec, kTransformTiles);
     });
     o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
-    convlab_halide::per_tile_size(o1, square, ra, [&](Stage s) { item_pass(s, k, ra, i, b); });
+    transform_pass(o1, ra, i, m, [&](Stage s) { item_pass(s, k, ra, i, b); });
     cols.schedule();
   }
 
