@@ -110,6 +110,11 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   deep3x3.pad_mode = PadMode::Same;
   deep3x3.resolve_padding();
   v.push_back(deep3x3);
+  ConvProblem deep_c;  // lane_product's channel sum in two blocks (more than 256 channels), three-phase
+  deep_c.n = 1, deep_c.c = 300, deep_c.k = 100, deep_c.h = 7, deep_c.w = 6, deep_c.r = 3, deep_c.s = 3;
+  deep_c.pad_mode = PadMode::Same;
+  deep_c.resolve_padding();
+  v.push_back(deep_c);
   ConvProblem wide;  // wider than one register block, more filters than one block
   wide.n = 1, wide.c = 3, wide.k = 13, wide.h = 5, wide.w = 61, wide.r = 3, wide.s = 2;
   wide.pad_mode = PadMode::Same;

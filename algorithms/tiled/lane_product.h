@@ -1,6 +1,6 @@
 // The multiply phase's kernel for real transforms (Winograd), tiles in the vector lanes (NNPACK's tuple
 // GEMM): for NK filters and NV vectors of kLanes tiles, at one transform position,
-//   M[j][i][lane] = sum_c U[c][i] * V[j][c][lane]
+//   M[j][i][lane] = sum_c U[c][i] * V[j][c][lane]            (+ M[j][i][lane] when `add`)
 // U holds the NK filters of a channel adjacent, channels ldu apart, and is read in order: each value is
 // broadcast once and feeds NV FMAs; each V vector feeds NK. The NK x NV accumulators stay in registers
 // (12 of the 16). U needs no packing per call, unlike a library GEMM's A operand: at one position of a
@@ -24,7 +24,7 @@ constexpr int kLaneProductFilters[3] = {0, 12, 6};
 // Not where U is cached (the fused path): there the extra load-port operation cost VGG-16 conv1_2 1.15x.
 template <int NK, int NV, bool STREAM>
 void lane_product(const float* U, int64_t ldu, const float* V, int64_t ldv, int64_t channels, float* M,
-                  int64_t ldm) {
+                  int64_t ldm, bool add) {
   constexpr int L = TileTransform::kLanes;
   typedef float Vec __attribute__((vector_size(4 * L)));
   Vec acc[NV][NK] = {};
@@ -37,10 +37,13 @@ void lane_product(const float* U, int64_t ldu, const float* V, int64_t ldv, int6
       for (int j = 0; j < NV; ++j) acc[j][i] += u[i] * v[j];
   }
   for (int j = 0; j < NV; ++j)
-    for (int i = 0; i < NK; ++i) *reinterpret_cast<Vec*>(M + j * ldm + i * L) = acc[j][i];
+    for (int i = 0; i < NK; ++i) {
+      Vec* m = reinterpret_cast<Vec*>(M + j * ldm + i * L);
+      *m = add ? *m + acc[j][i] : acc[j][i];  // add: a later block of channels, summed on its own
+    }
 }
 
-using LaneProductFn = void (*)(const float*, int64_t, const float*, int64_t, int64_t, float*, int64_t);
+using LaneProductFn = void (*)(const float*, int64_t, const float*, int64_t, int64_t, float*, int64_t, bool);
 
 namespace lane_product_detail {
 template <int NV, bool STREAM, int... I>

@@ -63,7 +63,7 @@ void TiledConv::execute_fused(const float* input, float* output) {
       for (const auto& [k0, nk] : filter_blocks_) {
         const LaneProductFn product = lane_product_fn(nk, 1, false);
         for (int64_t pos = 0; pos < P; ++pos)
-          product(U_.data() + u_block(k0, nk, pos), nk, Vb + pos * C * L, 0, C, Mb + pos * nk * L, 0);
+          product(U_.data() + u_block(k0, nk, pos), nk, Vb + pos * C * L, 0, C, Mb + pos * nk * L, 0, false);
         mul_ms += timer.lap();
         for (int i = 0; i < nk; ++i) {
           if (k0 + i + 1 < p.k) prefetch_output(output, k0 + i + 1, t0, lanes);
