@@ -11,7 +11,8 @@ struct MachineInfo {
   std::string cpu_model;
   int logical_cpus = 0;
   int threads = 0;
-  double peak_gflops = 0;     // FP32, at `threads`
+  double peak_gflops = 0;     // FP32, at `threads`; a sweep keeps the larger of its two measurements:
+  double peak_gflops_start = 0, peak_gflops_end = 0;  // a sweep's, before and after its run (0: not measured)
   double bandwidth_gbs = 0;   // triad, at `threads`
 };
 

@@ -60,8 +60,11 @@ void write_run_json(const std::string& path, const RunInfo& info) {
   for (size_t i = 0; i < info.machine.size(); ++i) {
     const MachineInfo& m = info.machine[i];
     o << "    {\"cpu\": " << json_string(m.cpu_model) << ", \"logical_cpus\": " << m.logical_cpus
-      << ", \"threads\": " << m.threads << ", \"peak_gflops\": " << json_number(m.peak_gflops)
-      << ", \"bandwidth_gbs\": " << json_number(m.bandwidth_gbs) << "}" << (i + 1 < info.machine.size() ? "," : "") << "\n";
+      << ", \"threads\": " << m.threads << ", \"peak_gflops\": " << json_number(m.peak_gflops);
+    if (m.peak_gflops_end > 0)
+      o << ", \"peak_gflops_start\": " << json_number(m.peak_gflops_start)
+        << ", \"peak_gflops_end\": " << json_number(m.peak_gflops_end);
+    o << ", \"bandwidth_gbs\": " << json_number(m.bandwidth_gbs) << "}" << (i + 1 < info.machine.size() ? "," : "") << "\n";
   }
   o << "  ],\n";
   o << "  \"tally\": {";

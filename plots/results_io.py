@@ -90,4 +90,6 @@ def machine_title(info, threads):
     m = machine_for(info, threads)
     if not m:
         return f"{int(threads)} thread(s)"
-    return f'{m["cpu"]}, {int(threads)} thread(s), peak {m["peak_gflops"]:.0f} GFLOP/s'
+    measured = (f' (measured {m["peak_gflops_start"]:.0f} before the run, {m["peak_gflops_end"]:.0f} after)'
+                if "peak_gflops_end" in m else "")
+    return f'{m["cpu"]}, {int(threads)} thread(s), peak {m["peak_gflops"]:.0f} GFLOP/s{measured}'

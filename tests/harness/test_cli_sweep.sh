@@ -21,6 +21,8 @@ rows=$(($(wc -l <"$tmp/full/results.csv") - 1))
 specs=$("$convlab" methods | grep -vc '^reference \|^fc ')  # fc runs only where problems are FC-shaped
 [ "$rows" -eq $((4 * specs)) ] && ok "$rows rows (4 problems x $specs methods)" || bad "expected $((4 * specs)) rows, got $rows"
 grep -q '"peak_gflops"' "$tmp/full/run.json" && ok "run.json has the measured peak" || bad "run.json lacks peak"
+grep -q '"peak_gflops_end"' "$tmp/full/run.json" && ok "run.json has the peak measured after the run too" \
+  || bad "run.json lacks the peak after the run"
 grep -q "^tests:$rows " "$tmp/full.out" && ok "tally line" || bad "no tally line"
 grep -q ',n/a,stride 2x2: Winograd' "$tmp/full/results.csv" && ok "winograd stride 2 is n/a with its reason" \
   || grep -q 'n/a,stride 2' "$tmp/full/results.csv" && ok "winograd stride 2 is n/a" || bad "no n/a row for winograd stride 2"
