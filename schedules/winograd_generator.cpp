@@ -36,10 +36,11 @@ class WinogradConv : public Generator<WinogradConv> {
     std::function<Expr(Expr, Expr)> atw = [&](Expr col, Expr row) { return ATw(col, row); };
     std::function<Expr(Expr, Expr)> ath = [&](Expr col, Expr row) { return ATh(col, row); };
     if (fixed_m != 0) {
-      const FixedTile f = fixed_tile(fixed_m);
-      aw = ah = f.alpha, mw = mh = f.m;
-      btw = bth = [f](Expr col, Expr row) { return constant_coefficient(f.bt, f.alpha, f.alpha, col, row); };
-      atw = ath = [f](Expr col, Expr row) { return constant_coefficient(f.at, f.alpha, f.m, col, row); };
+      const convlab::winograd_fixed::Tile* f = convlab::winograd_fixed::tile(fixed_m, 3);
+      if (!f) throw std::invalid_argument("winograd_conv: fixed_m must be 0, 2, 4 or 6");
+      aw = ah = f->alpha, mw = mh = f->m;
+      btw = bth = [f](Expr col, Expr row) { return constant_coefficient(f->bt, f->alpha, f->alpha, col, row); };
+      atw = ath = [f](Expr col, Expr row) { return constant_coefficient(f->at, f->alpha, f->m, col, row); };
     }
     in = BoundaryConditions::constant_exterior(input, 0.0f);
     // Tile t = tx + tiles_x * ty of alpha_w x alpha_w inputs starts at output (tx * m_w, ty * m_h):
@@ -87,18 +88,6 @@ class WinogradConv : public Generator<WinogradConv> {
   convlab_halide::TileColumns cols;  // output column x's tile column and column in it
   RDom ri, rj, rc, ra, rb;  // transform sums, channel sum, inverse-transform sums
 
-  struct FixedTile {
-    int m, alpha;
-    const float* bt;  // alpha x alpha, row-major
-    const float* at;  // m x alpha
-  };
-  static FixedTile fixed_tile(int m) {
-    namespace wf = convlab::winograd_fixed;
-    if (m == 2) return {2, 4, wf::kBT4, wf::kAT2x4};
-    if (m == 4) return {4, 6, wf::kBT6, wf::kAT4x6};
-    if (m == 6) return {6, 8, wf::kBT8, wf::kAT6x8};
-    throw std::invalid_argument("winograd_conv: fixed_m must be 0, 2, 4 or 6");
-  }
   // table[row][col] as an expression: a constant wherever col and row are (the unrolled passes).
   static Expr constant_coefficient(const float* table, int cols, int rows, Expr col, Expr row) {
     Expr e = 0.0f;

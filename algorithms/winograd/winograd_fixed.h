@@ -1,6 +1,6 @@
 // The transforms of F(2,3), F(4,3) and F(6,3) -- the tiles CNNs use -- and of F(2,5), F(4,5), F(2,7), with
-// their matrices known at compile time, so that zero coefficients cost nothing and 1 / -1 cost an add: B^T of F(6,3) has 44 non-zeros of 64,
-// A^T 38 of 48. The generic transform (winograd_transform.cpp) reads every coefficient from memory and
+// their matrices known at compile time, so that zero coefficients cost nothing and 1 / -1 cost an add: B^T
+// of F(6,3) has 44 non-zeros of 64, A^T 38 of 48. The generic transform (winograd_transform.cpp) reads every coefficient from memory and
 // multiplies by it, zeros included. The tables are cook_toom()'s output for its default points, copied;
 // WinogradTransform uses them only where its own generated matrices equal them (and a test checks that they
 // do for these six), so the two cannot drift apart silently.
@@ -74,6 +74,31 @@ void output(const float* in, size_t stride, float* y, float* tmp) {
   constexpr int L = TileTransform::kLanes;
   for (int j = 0; j < A; ++j) matmul<m, A, AT>(in + size_t(j) * stride, size_t(A) * stride, tmp + j * L, size_t(A) * L);
   for (int i = 0; i < m; ++i) matmul<m, A, AT>(tmp + size_t(i) * A * L, L, y + size_t(i * m) * L, L);
+}
+
+// The six tiles: F(m, r) with its tables and transforms. One list for the plain transform and the Halide
+// generator's constant-matrix builds.
+struct Tile {
+  int m, r, alpha;
+  const float* bt;  // alpha x alpha, row-major
+  const float* at;  // m x alpha
+  void (*input)(const float* d, float* out, size_t stride, float* tmp);
+  void (*output)(const float* in, size_t stride, float* y, float* tmp);
+};
+inline constexpr Tile kTiles[] = {
+    {2, 3, 4, kBT4, kAT2x4, &input<4, kBT4>, &output<2, 4, kAT2x4>},
+    {4, 3, 6, kBT6, kAT4x6, &input<6, kBT6>, &output<4, 6, kAT4x6>},
+    {6, 3, 8, kBT8, kAT6x8, &input<8, kBT8>, &output<6, 8, kAT6x8>},
+    {2, 5, 6, kBT6, kAT2x6, &input<6, kBT6>, &output<2, 6, kAT2x6>},
+    {4, 5, 8, kBT8, kAT4x8, &input<8, kBT8>, &output<4, 8, kAT4x8>},
+    {2, 7, 8, kBT8, kAT2x8, &input<8, kBT8>, &output<2, 8, kAT2x8>},
+};
+
+// F(m, r)'s entry, or nullptr when it has no fixed transforms.
+inline const Tile* tile(int m, int r) {
+  for (const Tile& t : kTiles)
+    if (t.m == m && t.r == r) return &t;
+  return nullptr;
 }
 
 }  // namespace convlab::winograd_fixed

@@ -26,28 +26,12 @@ WinogradTransform::WinogradTransform(int mh, int mw, int rh, int rw) : h_(cook_t
   bth_ = to_float(h_.BT), btw_ = to_float(w_.BT), ath_ = to_float(h_.AT), atw_ = to_float(w_.AT);
   gh_ = to_double(h_.G), gw_ = to_double(w_.G);
   // The compile-time transforms, where this tile's matrices are theirs (both directions the same).
-  namespace wf = winograd_fixed;
-  auto is = [](const std::vector<float>& v, const float* table, size_t n) {
-    return v.size() == n && std::equal(v.begin(), v.end(), table);
+  const winograd_fixed::Tile* f = winograd_fixed::tile(mh, rh);
+  auto is = [](const std::vector<float>& v, const float* table, int n) {
+    return v.size() == size_t(n) && std::equal(v.begin(), v.end(), table);
   };
-  const bool square = bth_ == btw_ && ath_ == atw_;
-  struct Fixed {
-    const float* bt;
-    size_t bt_size;
-    const float* at;
-    size_t at_size;
-    FixedInput in;
-    FixedOutput out;
-  };
-  const Fixed fixed[] = {
-      {wf::kBT4, 16, wf::kAT2x4, 8, &wf::input<4, wf::kBT4>, &wf::output<2, 4, wf::kAT2x4>},     // F(2,3)
-      {wf::kBT6, 36, wf::kAT4x6, 24, &wf::input<6, wf::kBT6>, &wf::output<4, 6, wf::kAT4x6>},    // F(4,3)
-      {wf::kBT8, 64, wf::kAT6x8, 48, &wf::input<8, wf::kBT8>, &wf::output<6, 8, wf::kAT6x8>},    // F(6,3)
-      {wf::kBT6, 36, wf::kAT2x6, 12, &wf::input<6, wf::kBT6>, &wf::output<2, 6, wf::kAT2x6>},    // F(2,5)
-      {wf::kBT8, 64, wf::kAT4x8, 32, &wf::input<8, wf::kBT8>, &wf::output<4, 8, wf::kAT4x8>},    // F(4,5)
-      {wf::kBT8, 64, wf::kAT2x8, 16, &wf::input<8, wf::kBT8>, &wf::output<2, 8, wf::kAT2x8>}};   // F(2,7)
-  for (const Fixed& f : fixed)
-    if (square && is(bth_, f.bt, f.bt_size) && is(ath_, f.at, f.at_size)) fixed_input_ = f.in, fixed_output_ = f.out;
+  if (f && bth_ == btw_ && ath_ == atw_ && is(bth_, f->bt, f->alpha * f->alpha) && is(ath_, f->at, f->m * f->alpha))
+    fixed_input_ = f->input, fixed_output_ = f->output;
 }
 
 // out[i][*] = sum_l m[i][l] * in[l][*] over rows of kLanes floats (one AVX vector: GCC's vector type

@@ -33,10 +33,8 @@ class WinogradTransform : public TileTransform {
   bool fixed() const { return fixed_input_ != nullptr; }
 
  private:
-  using FixedInput = void (*)(const float*, float*, size_t, float*);
-  using FixedOutput = void (*)(const float*, size_t, float*, float*);
-  FixedInput fixed_input_ = nullptr;
-  FixedOutput fixed_output_ = nullptr;
+  void (*fixed_input_)(const float*, float*, size_t, float*) = nullptr;   // winograd_fixed::Tile's
+  void (*fixed_output_)(const float*, size_t, float*, float*) = nullptr;
   WinogradMatrices h_, w_;               // row and column transforms
   std::vector<float> bth_, btw_, ath_, atw_;  // float copies: B^T (alpha x alpha), A^T (m x alpha)
   std::vector<double> gh_, gw_;          // G in double: the kernel transform runs once, keep it exact-ish
