@@ -37,7 +37,6 @@ size_t TiledConv::fused_floats_per_thread() const {
 void TiledConv::execute_fused(const float* input, float* output) {
   const ConvProblem& p = p_;
   const int64_t C = p.c, P = t_->positions;
-  const int64_t batches = (tiles_ + L - 1) / L;
   double in_ms = 0, mul_ms = 0, out_ms = 0;
   int threads = 1;
 #pragma omp parallel reduction(+ : in_ms, mul_ms, out_ms)
@@ -50,7 +49,7 @@ void TiledConv::execute_fused(const float* input, float* output) {
     float* Vb = tiles + lines(size_t(t_->in_h * t_->in_w) * L);     // [P][C][L]
     float* Mb = Vb + lines(size_t(P * C) * L);                       // [P][filters][L]
 #pragma omp for schedule(dynamic, 1)
-    for (int64_t b = 0; b < batches; ++b) {
+    for (int64_t b = 0; b < tile_blocks_; ++b) {
       const int64_t t0 = b * L;
       const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
       PhaseTimer timer;

@@ -35,8 +35,7 @@ void TiledConv::plan(const ConvProblem& p) {
   // bandwidth): large images with few channels (ResNet-50 res2, VGG-16 conv1-2), not small deep layers.
   const double u_bytes = 4.0 * double(P) * double(p.k * p.c);
   const double vm_bytes = 4.0 * double(P) * double((p.c + p.k) * tiles_);
-  const double batches = double((tiles_ + L - 1) / L);
-  fused_ = !t_->complex && u_bytes <= 4e6 && u_bytes * batches < 4.0 * 2.0 * vm_bytes;
+  fused_ = !t_->complex && u_bytes <= 4e6 && u_bytes * double(tile_blocks_) < 4.0 * 2.0 * vm_bytes;
   // Three-phase and real: lane_product where a position's V is narrow (at most 64 KB: few tiles, the late
   // layers), where a library GEMM's per-call packing of U outweighs the product; dnnl_sgemm on wide ones,
   // where lane_product was no faster and its blocked layout cost the transforms their row order (VGG-16
@@ -55,7 +54,7 @@ void TiledConv::plan(const ConvProblem& p) {
     }
   }
   U_.resize(P * size_t(p.k * p.c * vals_));
-  // Real: whole tile blocks (lane_product's layout), the last one's missing lanes computed on zeros.
+  // lanes_: whole tile blocks (lane_product's layout), the last one's missing lanes computed on zeros.
   V_.resize(fused_ ? 0 : P * size_t(lanes_ ? position_stride(p.c) : p.c * tiles_ * vals_));
   M_.resize(fused_ ? 0 : P * size_t(lanes_ ? position_stride(p.k) : p.k * tiles_ * vals_));
   bias_.resize(size_t(p.k));
@@ -235,34 +234,34 @@ void TiledConv::input_transform(const float* input) {
   const ConvProblem& p = p_;
   constexpr int L = TileTransform::kLanes;
   const int ih = t_->in_h, iw = t_->in_w;
-  const bool blocked = lanes_;  // lane_product's layout, [P][tile block][C][L]
-  const size_t stride = blocked ? size_t(position_stride(p.c)) : size_t(p.c * tiles_ * vals_);
+  const size_t stride = lanes_ ? size_t(position_stride(p.c)) : size_t(p.c * tiles_ * vals_);
 #pragma omp parallel
   {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
     float* tiles = scratch + (t_->scratch_floats() + 15) / 16 * 16;  // [ih * iw][L]
     const LaneStage stage{tiles + (size_t(ih * iw) * L + 15) / 16 * 16, size_t(t_->positions), vals_};
-    // Blocked, a tile block's channels one after the other, so V is written in whole lines (the fused
-    // path's order, with its prefetch of the next channel's rows); cgemm's rows, a channel's tiles.
+    // lanes_ ([P][tile block][C][L]): a tile block's channels one after the other, so V is written in whole
+    // lines (the fused path's order, with its prefetch of the next channel's rows). The GEMMs' rows
+    // ([P][C][tiles]): a channel's tiles one after the other.
 #pragma omp for schedule(static)
     for (int64_t item = 0; item < p.c * tile_blocks_; ++item) {
-        const int64_t c = blocked ? item % p.c : item / tile_blocks_;
-        const int64_t t0 = (blocked ? item / p.c : item % tile_blocks_) * L;
-        const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
-        if (blocked && c + 1 < p.c) prefetch_tiles(input, c + 1, t0, lanes);
-        gather_tiles(input, c, t0, lanes, tiles);
-        if (blocked) {  // all lanes: the missing ones hold zeros, so V's padding does too
-          t_->input(tiles, V_.data() + t0 / L * block_stride(p.c) + c * L, stride, L, scratch);
-          continue;
-        }
-        float* row = V_.data() + (c * tiles_ + t0) * vals_;
-        if (lanes == L) {
-          t_->input(tiles, row, stride, L, scratch);
-        } else {
-          t_->input(tiles, stage.stage, size_t(L * vals_), lanes, scratch);
-          stage.to_row(row, stride, lanes);
-        }
+      const int64_t c = lanes_ ? item % p.c : item / tile_blocks_;
+      const int64_t t0 = (lanes_ ? item / p.c : item % tile_blocks_) * L;
+      const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
+      if (lanes_ && c + 1 < p.c) prefetch_tiles(input, c + 1, t0, lanes);
+      gather_tiles(input, c, t0, lanes, tiles);
+      if (lanes_) {  // all lanes: the missing ones hold zeros, so V's padding does too
+        t_->input(tiles, V_.data() + t0 / L * block_stride(p.c) + c * L, stride, L, scratch);
+        continue;
       }
+      float* row = V_.data() + (c * tiles_ + t0) * vals_;
+      if (lanes == L) {
+        t_->input(tiles, row, stride, L, scratch);
+      } else {
+        t_->input(tiles, stage.stage, size_t(L * vals_), lanes, scratch);
+        stage.to_row(row, stride, lanes);
+      }
+    }
   }
 }
 
@@ -389,32 +388,33 @@ void TiledConv::scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lan
 void TiledConv::output_transform(float* output) {
   const ConvProblem& p = p_;
   constexpr int L = TileTransform::kLanes;
-  const bool blocked = lanes_;  // lane_product's layout, [P][tile block][K][L]
-  const size_t stride = blocked ? size_t(position_stride(p.k)) : size_t(p.k * tiles_ * vals_);
+  const size_t stride = lanes_ ? size_t(position_stride(p.k)) : size_t(p.k * tiles_ * vals_);
 #pragma omp parallel
   {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
     float* tiles = scratch + (t_->scratch_floats() + 15) / 16 * 16;  // [oh * ow][L]
     const LaneStage stage{tiles + (size_t(t_->in_h * t_->in_w) * L + 15) / 16 * 16, size_t(t_->positions), vals_};
-    // Blocked, a tile block's filters one after the other, so M is read in whole lines; cgemm's rows, a
-    // filter's tiles.
+    // lanes_ ([P][tile block][K][L]): a tile block's filters one after the other, so M is read in whole
+    // lines. The GEMMs' rows ([P][K][tiles]): a filter's tiles one after the other.
 #pragma omp for schedule(static)
     for (int64_t item = 0; item < p.k * tile_blocks_; ++item) {
-        const int64_t k = blocked ? item % p.k : item / tile_blocks_;
-        const int64_t t0 = (blocked ? item / p.k : item % tile_blocks_) * L;
-        const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
+      const int64_t k = lanes_ ? item % p.k : item / tile_blocks_;
+      const int64_t t0 = (lanes_ ? item / p.k : item % tile_blocks_) * L;
+      const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
+      if (lanes_) {
+        if (k + 1 < p.k) prefetch_output(output, k + 1, t0, lanes);
+        t_->output(M_.data() + t0 / L * block_stride(p.k) + k * L, stride, tiles, lanes, scratch);
+      } else {
         const float* row = M_.data() + (k * tiles_ + t0) * vals_;
-        if (blocked) {
-          if (k + 1 < p.k) prefetch_output(output, k + 1, t0, lanes);
-          t_->output(M_.data() + t0 / L * block_stride(p.k) + k * L, stride, tiles, lanes, scratch);
-        } else if (lanes == L) {
+        if (lanes == L) {
           t_->output(row, stride, tiles, L, scratch);
         } else {
           stage.from_row(row, stride, lanes);
           t_->output(stage.stage, size_t(L * vals_), tiles, lanes, scratch);
         }
-        scatter_tiles(tiles, k, t0, lanes, output);
       }
+      scatter_tiles(tiles, k, t0, lanes, output);
+    }
   }
 }
 
