@@ -12,12 +12,18 @@ namespace convlab_halide {
 
 constexpr int kFilterBlock = 16;
 
+// The Winograd pipeline with tiles in lanes (winograd_generator.cpp's schedule_tiles_in_lanes) takes U in
+// blocks of its register block's kLaneFilterBlock filters instead, [K / 6][position][c][6]: one block's
+// weights at one position are contiguous over channels. Filters are padded with zeros to whole groups of
+// kLaneFilterGroup, its parallel items.
+constexpr int kLaneFilterBlock = 6, kLaneFilterGroup = 48;
+
 // n rounded up to whole blocks of `block`.
 constexpr int64_t round_up(int64_t n, int64_t block) { return (n + block - 1) / block * block; }
 
-// Where value i (of n per filter) of filter k goes in the blocked layout [K / kFilterBlock][n][kFilterBlock].
-constexpr int64_t blocked_index(int64_t k, int64_t i, int64_t n) {
-  return ((k / kFilterBlock) * n + i) * kFilterBlock + k % kFilterBlock;
+// Where value i (of n per filter) of filter k goes in the blocked layout [K / block][n][block].
+constexpr int64_t blocked_index(int64_t k, int64_t i, int64_t n, int64_t block = kFilterBlock) {
+  return ((k / block) * n + i) * block + k % block;
 }
 
 }  // namespace convlab_halide

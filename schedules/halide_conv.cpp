@@ -35,6 +35,9 @@
 #include "halide_winograd_f2x3_manual.h"
 #include "halide_winograd_f4x3_manual.h"
 #include "halide_winograd_f6x3_manual.h"
+#include "halide_winograd_f2x3_lanes_manual.h"
+#include "halide_winograd_f4x3_lanes_manual.h"
+#include "halide_winograd_f6x3_lanes_manual.h"
 #include "halide_winograd_li2018.h"
 #include "halide_winograd_manual.h"
 #include "halide_winograd_mullapudi2016.h"
@@ -67,6 +70,10 @@ const Table<WinogradFn> winograd_pipelines = {
 // The manual schedule built for F(m, 3) with constant matrices (winograd_generator.cpp's fixed_m), by m.
 const std::map<int, WinogradFn> winograd_fixed_manual = {
     {2, halide_winograd_f2x3_manual}, {4, halide_winograd_f4x3_manual}, {6, halide_winograd_f6x3_manual}};
+// The same with tiles in the vector lanes (schedule_tiles_in_lanes), for images of at most kLaneTiles tiles.
+const std::map<int, WinogradFn> winograd_fixed_lanes_manual = {
+    {2, halide_winograd_f2x3_lanes_manual}, {4, halide_winograd_f4x3_lanes_manual}, {6, halide_winograd_f6x3_lanes_manual}};
+constexpr int64_t kLaneTiles = 16;
 const Table<FftFn> fft_pipelines = {
     {"manual", halide_fft_manual}, {"mullapudi2016", halide_fft_mullapudi2016}, {"li2018", halide_fft_li2018}};
 
@@ -252,17 +259,23 @@ class HalideTiledConv : public HalideMethod {
       mats_ = {t->bt_cols(), t->bt_rows(), t->at_cols(), t->at_rows()};
       // F(2,3), F(4,3), F(6,3) by hand-written schedule: the build whose matrices are constants (the same
       // tables the plain transform checked its own against: t->fixed()).
+      // Images of at most 16 tiles (late layers) take the build with tiles in the lanes, and U unblocked.
       wino_fn_ = winograd_pipelines.at(schedule_);
-      if (schedule_ == "manual" && t->fixed() && p.r == 3 && p.s == 3 && winograd_fixed_manual.count(m))
-        wino_fn_ = winograd_fixed_manual.at(m);
+      lanes_ = false;
+      const bool fixed = t->fixed();
       t_ = std::move(t);
+      if (schedule_ == "manual" && fixed && p.r == 3 && p.s == 3 && winograd_fixed_manual.count(m)) {
+        lanes_ = tiles_x() * tiles_y() <= kLaneTiles;
+        wino_fn_ = (lanes_ ? winograd_fixed_lanes_manual : winograd_fixed_manual).at(m);
+      }
     } else {
       const int T = fft_->transform_size(p).first;
       t_ = std::make_unique<FftTransform>(T, T, int(p.eff_r()), int(p.eff_s()));
       mats_ = dft_matrices(T);
     }
     vals_ = t_->complex ? 2 : 1;
-    kpad_ = convlab_halide::round_up(p.k, convlab_halide::kFilterBlock);  // zero weights past K, whole blocks
+    // Zero weights past K, whole blocks (or groups: filter_block.h).
+    kpad_ = convlab_halide::round_up(p.k, lanes_ ? convlab_halide::kLaneFilterGroup : convlab_halide::kFilterBlock);
     U_.resize(size_t(t_->positions * vals_ * p.c * kpad_));
     bias_.resize(size_t(p.k));
   }
@@ -274,12 +287,16 @@ class HalideTiledConv : public HalideMethod {
     const int64_t P = t_->positions, C = p_.c, vals = vals_;
     Buffer<float> kcp(size_t(p_.k * C * P * vals));
     transform_weights(p_, *t_, w, kcp.data(), size_t(P * vals), size_t(vals));
+    // Tiles in lanes, blocks of 6 filters, position-major: [position][K / 6][c][6], so that one parallel item
+    // (a position and group of filters) reads its U as one stream.
+    const int64_t L = convlab_halide::kLaneFilterBlock;
 #pragma omp parallel for schedule(static)
     for (int64_t k = 0; k < p_.k; ++k)
       for (int64_t c = 0; c < C; ++c)
         for (int64_t pos = 0; pos < P; ++pos)
           for (int64_t v = 0; v < vals; ++v)
-            U_[size_t(convlab_halide::blocked_index(k, (pos * C + c) * vals + v, P * C * vals))] =
+            U_[size_t(lanes_ ? ((pos * kpad_ + k / L * L) * C + c * L) + k % L
+                             : convlab_halide::blocked_index(k, (pos * C + c) * vals + v, P * C * vals))] =
                 kcp[size_t(((k * C + c) * P + pos) * vals + v)];
     bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
@@ -293,7 +310,9 @@ class HalideTiledConv : public HalideMethod {
     if (wino_) {
       const int aw = t_->in_w, ah = t_->in_h, mw = t_->out_w, mh = t_->out_h;
       halide_dimension_t dims[5] = {{0, F, 1}, {0, C, F}, {0, aw, C * F}, {0, ah, aw * C * F}, {0, K / F, ah * aw * C * F}};
-      HBuf U(U_.data(), 5, dims);
+      const int L = convlab_halide::kLaneFilterBlock;
+      halide_dimension_t lane_dims[5] = {{0, L, 1}, {0, C, L}, {0, aw, K * C}, {0, ah, aw * K * C}, {0, K / L, C * L}};
+      HBuf U(U_.data(), 5, lanes_ ? lane_dims : dims);
       HBuf btw(mats_[0].data(), aw, aw), bth(mats_[1].data(), ah, ah), atw(mats_[2].data(), aw, mw), ath(mats_[3].data(), ah, mh);
       run(wino_fn_(in, U, btw, bth, atw, ath, b, int(tiles_x()), int(p_.pl), int(p_.pt), out));
     } else {
@@ -370,6 +389,7 @@ class HalideTiledConv : public HalideMethod {
   std::string variant_;
   std::unique_ptr<WinogradConv> wino_;
   WinogradFn wino_fn_ = nullptr;  // the pipeline plan() chose
+  bool lanes_ = false;             // ... with tiles in lanes, U unblocked
   std::unique_ptr<FftConv> fft_;
   std::unique_ptr<TileTransform> t_;
   std::vector<std::vector<float>> mats_;

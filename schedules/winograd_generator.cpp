@@ -16,8 +16,11 @@ using namespace Halide;
 class WinogradConv : public Generator<WinogradConv> {
  public:
   GeneratorParam<int> fixed_m{"fixed_m", 0};  // 0: any F(m, r), matrices as inputs; 2, 4, 6: F(m, 3), constants
+  // The schedule for images of few tiles (schedule_tiles_in_lanes), fixed builds only.
+  GeneratorParam<bool> tiles_in_lanes{"tiles_in_lanes", false};
   Input<Buffer<float>> input{"input", 4};  // [x, y, c, n]
   Input<Buffer<float>> U{"U", 5};          // [f, c, a, b, kb]: transformed weights of filter kb * 16 + f, a along x, b along y
+                                           // (tiles_in_lanes: blocks of 6 filters, filter_block.h)
   Input<Buffer<float>> BTw{"BTw", 2};      // B^T for columns, [col, row] (alpha_w x alpha_w)
   Input<Buffer<float>> BTh{"BTh", 2};      // B^T for rows
   Input<Buffer<float>> ATw{"ATw", 2};      // A^T for columns, [col, row] (alpha_w columns, m_w rows)
@@ -54,12 +57,11 @@ class WinogradConv : public Generator<WinogradConv> {
     V(a, b, t, c, n) = 0.0f;
     V(a, b, t, c, n) += bth(rj, b) * tmp(a, rj, t, c, n);
     // M[a, b] = U[a, b] (K x C) times V[a, b] (C x tiles): where the time should go.
-    // U comes in blocks of 16 filters, filter innermost (filter_block.h): a block's weights for one
-    // position are contiguous over channels.
-    U.dim(0).set_bounds(0, convlab_halide::kFilterBlock);
-    auto u = [&](Expr a_, Expr b_, Expr c_, Expr k_) {
-      return U(k_ % convlab_halide::kFilterBlock, c_, a_, b_, k_ / convlab_halide::kFilterBlock);
-    };
+    // U comes in blocks of 16 filters (6 with tiles in lanes), filter innermost (filter_block.h): a block's
+    // weights for one position are contiguous over channels.
+    const int block = tiles_in_lanes ? convlab_halide::kLaneFilterBlock : convlab_halide::kFilterBlock;
+    U.dim(0).set_bounds(0, block);
+    auto u = [&](Expr a_, Expr b_, Expr c_, Expr k_) { return U(k_ % block, c_, a_, b_, k_ / block); };
     rc = RDom(0, input.dim(2).extent(), "rc");
     Macc(a, b, t, k, n) = 0.0f;
     Macc(a, b, t, k, n) += u(a, b, rc, k) * V(a, b, t, rc, n);
@@ -76,6 +78,9 @@ class WinogradConv : public Generator<WinogradConv> {
     // THE SCHEDULE
     if (auto_schedule) {
       set_estimates();
+    } else if (tiles_in_lanes) {
+      if (fixed_m == 0) throw std::invalid_argument("winograd_conv: tiles_in_lanes needs fixed_m");
+      schedule_tiles_in_lanes();
     } else {
       schedule_transform_then_tile_gemm();
     }
@@ -97,6 +102,13 @@ class WinogradConv : public Generator<WinogradConv> {
     return e;
   }
 
+  // The output in bands of whole tile rows, about kTileBlock tiles, at most the output's height: the level
+  // every stage is computed at.
+  LoopLevel bands(int vec) {
+    const Expr band = min(ATh.dim(1).extent() * max(1, convlab_halide::kTileBlock / tiles_x), output.dim(1).extent());
+    return convlab_halide::per_band_output(output, x, y, k, n, band, vec);
+  }
+
   // Channels (filters) in the vector lanes everywhere, so every vector is full however few tiles an image
   // has: V and M are stored channel (filter) innermost, [c, t, a, b]. Transforms: per kTransformTiles tiles
   // and 8 channels (filters), a parallel item, each pass a small matrix product with kTransformTiles tiles
@@ -113,10 +125,7 @@ class WinogradConv : public Generator<WinogradConv> {
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
     Var to{"to"}, tj{"tj"}, item{"item"};
-    // Bands of whole tile rows, about kTileBlock tiles, at most the output's height.
-    const Expr mh = ATh.dim(1).extent();
-    const Expr band = min(mh * max(1, convlab_halide::kTileBlock / tiles_x), output.dim(1).extent());
-    const LoopLevel per_band = convlab_halide::per_band_output(output, x, y, k, n, band, vec);
+    const LoopLevel per_band = bands(vec);
     d.reorder_storage(c, i, j, t, n);
     tmp.reorder_storage(c, a, j, t, n);
     V.reorder_storage(c, t, a, b, n);
@@ -160,6 +169,75 @@ class WinogradConv : public Generator<WinogradConv> {
     });
     o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
     transform_pass(o1, ra, i, m, [&](Stage s) { item_pass(s, k, ra, i, b); });
+    cols.schedule();
+  }
+
+  // Late layers have few tiles (ResNet-50 res4 3x3 at F(4,3): 16 per image), where filters in lanes
+  // (above) read each position's U once per block of kTiles tiles and round 16 tiles up to 18. Here the
+  // tiles are in the lanes instead, as in the plain method's lane_product (algorithms/tiled/lane_product.h,
+  // NNPACK's tuple GEMM): V, M and the output transform are stored tile innermost, [t, c, a, b]; per position,
+  // block of kLaneTiles tiles and kLaneGroup filters a parallel item, whose product keeps kLaneFilters
+  // filters x 2 tile vectors of accumulators, each U value a broadcast feeding 2 FMAs, each V vector
+  // kLaneFilters. U is read once per block of tiles: once in all where an image has at most 16. Transforms
+  // are vectorized over tiles, the input's tile gather a strided load per lane (a small share at few tiles).
+  // Tiles round up to whole blocks (the padded input reads zeros), and filters to whole register blocks.
+  static constexpr int kLaneTiles = 16, kLaneFilters = 6, kLaneGroup = convlab_halide::kLaneFilterGroup;
+  void schedule_tiles_in_lanes() {
+    const int vec = natural_vector_size<float>();
+    const TailStrategy up = TailStrategy::RoundUp;
+    const int alpha = fixed_m + 2, m = fixed_m;
+    output.dim(2).set_min(0);  // register blocks of filters are U's blocks
+    Var item{"item"}, lo{"lo"}, ll{"ll"}, cb{"cb"}, cj{"cj"}, tb{"tb"}, ti{"ti"}, tv{"tv"}, tl{"tl"};
+    Var kg{"kg"}, kk{"kk"}, kc{"kc"}, kj{"kj"}, ab{"ab"};
+    const LoopLevel per_band = bands(vec);
+    d.reorder_storage(t, i, j, c, n);
+    tmp.reorder_storage(t, a, j, c, n);
+    V.reorder_storage(t, c, a, b, n);
+    M.reorder_storage(t, k, a, b, n);
+    o1.reorder_storage(t, i, b, k, n);
+    Y.reorder_storage(t, i, j, k, n);
+    // A transform f(p, q, t, lane, n) with tiles in the vectors: per vector of tiles and block of
+    // kTransformTiles channels (filters) a parallel item, whose passes keep that many vectors of
+    // accumulators; every coefficient a constant (the sums and the coefficients' indices unrolled).
+    auto transform = [&](Func f, const Var& p, const Var& q, const Var& lane, const RVar& r, const Var& coef, int extent) {
+      f.compute_at(per_band).split(t, lo, ll, vec, up).reorder(ll, p, q, lane, lo, n).fuse(lane, lo, item).parallel(item).vectorize(ll);
+      f.bound(coef, 0, extent);
+      f.update()
+          .split(t, lo, ll, vec, up)
+          .split(lane, cb, cj, kTransformTiles, up)
+          .reorder(ll, cj, r, p, q, cb, lo, n)
+          .fuse(cb, lo, item)
+          .parallel(item)
+          .vectorize(ll)
+          .unroll(cj)
+          .unroll(r)
+          .unroll(coef);
+    };
+    transform(V, a, b, c, rj, b, alpha);
+    d.compute_at(V, item).reorder(t, i, j, c).vectorize(t, vec, up);
+    // The first pass of each transform, per item of the second, one channel (filter) at a time.
+    tmp.compute_at(V, item).reorder(t, a, j, c).vectorize(t, vec, up).bound(a, 0, alpha);
+    tmp.update().reorder(t, ri, a, j, c).vectorize(t, vec, up).unroll(ri).unroll(a);
+    // Products.
+    M.compute_at(per_band)
+        .split(t, tb, ti, kLaneTiles, up)
+        .split(k, kg, kk, kLaneGroup, TailStrategy::GuardWithIf)
+        .reorder(ti, kk, tb, a, b, kg, n)
+        .fuse(a, b, ab)
+        .fuse(ab, kg, item)
+        .parallel(item)
+        .vectorize(ti, vec);
+    Macc.compute_at(M, tb).vectorize(t, vec).unroll(t);
+    Macc.update()
+        .split(t, tv, tl, vec)
+        .split(k, kc, kj, kLaneFilters, up)
+        .reorder(tl, tv, kj, rc, kc)
+        .vectorize(tl)
+        .unroll(tv)
+        .unroll(kj);
+    transform(Y, i, j, k, rb, j, m);
+    o1.compute_at(Y, item).reorder(t, i, b, k).vectorize(t, vec, up).bound(i, 0, m);
+    o1.update().reorder(t, ra, i, b, k).vectorize(t, vec, up).unroll(ra).unroll(i);
     cols.schedule();
   }
 

@@ -115,6 +115,11 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   deep_c.pad_mode = PadMode::Same;
   deep_c.resolve_padding();
   v.push_back(deep_c);
+  ConvProblem late;  // Halide Winograd with tiles in lanes: 16 tiles at F(4,3), 9 at F(6,3), a partial group of 48
+  late.n = 2, late.c = 70, late.k = 100, late.h = 13, late.w = 13, late.r = 3, late.s = 3;  // filters, K % 6 != 0
+  late.pad_mode = PadMode::Same;
+  late.resolve_padding();
+  v.push_back(late);
   ConvProblem wide;  // wider than one register block, more filters than one block
   wide.n = 1, wide.c = 3, wide.k = 13, wide.h = 5, wide.w = 61, wide.r = 3, wide.s = 2;
   wide.pad_mode = PadMode::Same;
