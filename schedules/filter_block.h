@@ -13,9 +13,9 @@ namespace convlab_halide {
 constexpr int kFilterBlock = 16;
 
 // The Winograd pipeline with tiles in lanes (winograd_generator.cpp's schedule_tiles_in_lanes) takes U in
-// blocks of its register block's kLaneFilterBlock filters instead, [K / 6][position][c][6]: one block's
-// weights at one position are contiguous over channels. Filters are padded with zeros to whole groups of
-// kLaneFilterGroup, its parallel items.
+// blocks of its register block's kLaneFilterBlock filters instead, position-major, [position][K / 6][c][6]:
+// one block's weights at one position are contiguous over channels, and a parallel item's blocks follow
+// each other. Filters are padded with zeros to whole groups of kLaneFilterGroup, its parallel items.
 constexpr int kLaneFilterBlock = 6, kLaneFilterGroup = 48;
 
 // n rounded up to whole blocks of `block`.

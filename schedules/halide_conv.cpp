@@ -259,7 +259,7 @@ class HalideTiledConv : public HalideMethod {
       mats_ = {t->bt_cols(), t->bt_rows(), t->at_cols(), t->at_rows()};
       // F(2,3), F(4,3), F(6,3) by hand-written schedule: the build whose matrices are constants (the same
       // tables the plain transform checked its own against: t->fixed()).
-      // Images of at most 16 tiles (late layers) take the build with tiles in the lanes, and U unblocked.
+      // Images of at most 16 tiles (late layers) take the build with tiles in the lanes, and U in blocks of 6.
       wino_fn_ = winograd_pipelines.at(schedule_);
       lanes_ = false;
       const bool fixed = t->fixed();
@@ -389,7 +389,7 @@ class HalideTiledConv : public HalideMethod {
   std::string variant_;
   std::unique_ptr<WinogradConv> wino_;
   WinogradFn wino_fn_ = nullptr;  // the pipeline plan() chose
-  bool lanes_ = false;             // ... with tiles in lanes, U unblocked
+  bool lanes_ = false;             // ... with tiles in lanes, U in blocks of 6 filters (filter_block.h)
   std::unique_ptr<FftConv> fft_;
   std::unique_ptr<TileTransform> t_;
   std::vector<std::vector<float>> mats_;
