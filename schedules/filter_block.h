@@ -17,6 +17,8 @@ constexpr int kFilterBlock = 16;
 // one block's weights at one position are contiguous over channels, and a parallel item's blocks follow
 // each other. Filters are padded with zeros to whole groups of kLaneFilterGroup, its parallel items.
 constexpr int kLaneFilterBlock = 6, kLaneFilterGroup = 48;
+// Its tiles per block: the host runs it on images of at most one block, where U is read once.
+constexpr int kLaneTileBlock = 16;
 
 // n rounded up to whole blocks of `block`.
 constexpr int64_t round_up(int64_t n, int64_t block) { return (n + block - 1) / block * block; }

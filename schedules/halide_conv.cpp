@@ -70,10 +70,10 @@ const Table<WinogradFn> winograd_pipelines = {
 // The manual schedule built for F(m, 3) with constant matrices (winograd_generator.cpp's fixed_m), by m.
 const std::map<int, WinogradFn> winograd_fixed_manual = {
     {2, halide_winograd_f2x3_manual}, {4, halide_winograd_f4x3_manual}, {6, halide_winograd_f6x3_manual}};
-// The same with tiles in the vector lanes (schedule_tiles_in_lanes), for images of at most kLaneTiles tiles.
+// The same with tiles in the vector lanes (schedule_tiles_in_lanes), for images of at most one block of
+// tiles (filter_block.h's kLaneTileBlock).
 const std::map<int, WinogradFn> winograd_fixed_lanes_manual = {
     {2, halide_winograd_f2x3_lanes_manual}, {4, halide_winograd_f4x3_lanes_manual}, {6, halide_winograd_f6x3_lanes_manual}};
-constexpr int64_t kLaneTiles = 16;
 const Table<FftFn> fft_pipelines = {
     {"manual", halide_fft_manual}, {"mullapudi2016", halide_fft_mullapudi2016}, {"li2018", halide_fft_li2018}};
 
@@ -265,7 +265,7 @@ class HalideTiledConv : public HalideMethod {
       const bool fixed = t->fixed();
       t_ = std::move(t);
       if (schedule_ == "manual" && fixed && p.r == 3 && p.s == 3 && winograd_fixed_manual.count(m)) {
-        lanes_ = tiles_x() * tiles_y() <= kLaneTiles;
+        lanes_ = tiles_x() * tiles_y() <= convlab_halide::kLaneTileBlock;
         wino_fn_ = (lanes_ ? winograd_fixed_lanes_manual : winograd_fixed_manual).at(m);
       }
     } else {
@@ -295,7 +295,7 @@ class HalideTiledConv : public HalideMethod {
       for (int64_t c = 0; c < C; ++c)
         for (int64_t pos = 0; pos < P; ++pos)
           for (int64_t v = 0; v < vals; ++v)
-            U_[size_t(lanes_ ? ((pos * kpad_ + k / L * L) * C + c * L) + k % L
+            U_[size_t(lanes_ ? pos * kpad_ * C + convlab_halide::blocked_index(k, c, C, L)
                              : convlab_halide::blocked_index(k, (pos * C + c) * vals + v, P * C * vals))] =
                 kcp[size_t(((k * C + c) * P + pos) * vals + v)];
     bias_or_zero(p_, bias, bias_.data());

@@ -102,6 +102,23 @@ class WinogradConv : public Generator<WinogradConv> {
     return e;
   }
 
+  // A transform pass f(p, q) += coefficient(r, coef) * g(.., r, ..), scheduled by `pass`. The sum runs over
+  // alpha (the tile's side), a runtime value in the general build: the pass is specialized for square tiles
+  // of side 4, 6 and 8 (F(2), F(4), F(6) with 3x3 kernels), where the sum's loop has a constant trip count
+  // and is unrolled; other tiles run the loop. Fixed, both the sum r and the coefficient's own index `coef`
+  // (of constant extent `extent`) are unrolled, so that every coefficient is a constant.
+  void transform_pass(Func f, const RVar& r, const Var& coef, int extent, const std::function<void(Stage)>& pass) {
+    if (fixed_m == 0) {
+      std::vector<Expr> square;
+      for (int side : {8, 6, 4}) square.push_back(BTw.dim(0).extent() == side && BTh.dim(0).extent() == side);
+      return convlab_halide::per_tile_size(f, square, r, pass);
+    }
+    f.bound(coef, 0, extent);
+    Stage s = f.update();
+    pass(s);
+    s.unroll(r).unroll(coef);
+  }
+
   // The output in bands of whole tile rows, about kTileBlock tiles, at most the output's height: the level
   // every stage is computed at.
   LoopLevel bands(int vec) {
@@ -131,21 +148,6 @@ class WinogradConv : public Generator<WinogradConv> {
     V.reorder_storage(c, t, a, b, n);
     o1.reorder_storage(k, i, b, t, n);
     Y.reorder_storage(k, i, j, t, n);
-    // Each transform pass sums over alpha (the tile's side), a runtime value: the passes are specialized for
-    // square tiles of side 4, 6 and 8 (F(2), F(4), F(6) with 3x3 kernels), where the sum's loop has a constant
-    // trip count and is unrolled; other tiles run the loop.
-    std::vector<Expr> square;
-    for (int alpha : {8, 6, 4}) square.push_back(BTw.dim(0).extent() == alpha && BTh.dim(0).extent() == alpha);
-    // A pass f(p, q) += coefficient(r, coef) * g(.., r, ..): per tile size as above or, fixed, with both the
-    // sum r and the coefficient's own index `coef` (of constant extent `extent`) unrolled, so that every
-    // coefficient is a constant.
-    auto transform_pass = [&](Func f, const RVar& r, const Var& coef, int extent, const std::function<void(Stage)>& pass) {
-      if (fixed_m == 0) return convlab_halide::per_tile_size(f, square, r, pass);
-      f.bound(coef, 0, extent);
-      Stage s = f.update();
-      pass(s);
-      s.unroll(r).unroll(coef);
-    };
     const int alpha = fixed_m + 2, m = fixed_m;  // fixed builds only
     // A first pass, computed per item of the second: kTransformTiles tiles of accumulators, `lane` in vectors.
     auto item_pass = [&](Stage s, const Var& lane, const RVar& r, const Var& p, const Var& q) {
@@ -181,13 +183,14 @@ class WinogradConv : public Generator<WinogradConv> {
   // kLaneFilters. U is read once per block of tiles: once in all where an image has at most 16. Transforms
   // are vectorized over tiles, the input's tile gather a strided load per lane (a small share at few tiles).
   // Tiles round up to whole blocks (the padded input reads zeros), and filters to whole register blocks.
-  static constexpr int kLaneTiles = 16, kLaneFilters = 6, kLaneGroup = convlab_halide::kLaneFilterGroup;
+  static constexpr int kLaneTiles = convlab_halide::kLaneTileBlock, kLaneFilters = convlab_halide::kLaneFilterBlock,
+                       kLaneGroup = convlab_halide::kLaneFilterGroup;
   void schedule_tiles_in_lanes() {
     const int vec = natural_vector_size<float>();
     const TailStrategy up = TailStrategy::RoundUp;
     const int alpha = fixed_m + 2, m = fixed_m;
     output.dim(2).set_min(0);  // register blocks of filters are U's blocks
-    Var item{"item"}, lo{"lo"}, ll{"ll"}, cb{"cb"}, cj{"cj"}, tb{"tb"}, ti{"ti"}, tv{"tv"}, tl{"tl"};
+    Var item{"item"}, tb{"tb"}, ti{"ti"}, tv{"tv"}, tl{"tl"};
     Var kg{"kg"}, kk{"kk"}, kc{"kc"}, kj{"kj"}, ab{"ab"};
     const LoopLevel per_band = bands(vec);
     d.reorder_storage(t, i, j, c, n);
@@ -196,28 +199,16 @@ class WinogradConv : public Generator<WinogradConv> {
     M.reorder_storage(t, k, a, b, n);
     o1.reorder_storage(t, i, b, k, n);
     Y.reorder_storage(t, i, j, k, n);
-    // A transform f(p, q, t, lane, n) with tiles in the vectors: per vector of tiles and block of
-    // kTransformTiles channels (filters) a parallel item, whose passes keep that many vectors of
-    // accumulators; every coefficient a constant (the sums and the coefficients' indices unrolled).
-    auto transform = [&](Func f, const Var& p, const Var& q, const Var& lane, const RVar& r, const Var& coef, int extent) {
-      f.compute_at(per_band).split(t, lo, ll, vec, up).reorder(ll, p, q, lane, lo, n).fuse(lane, lo, item).parallel(item).vectorize(ll);
-      f.bound(coef, 0, extent);
-      f.update()
-          .split(t, lo, ll, vec, up)
-          .split(lane, cb, cj, kTransformTiles, up)
-          .reorder(ll, cj, r, p, q, cb, lo, n)
-          .fuse(cb, lo, item)
-          .parallel(item)
-          .vectorize(ll)
-          .unroll(cj)
-          .unroll(r)
-          .unroll(coef);
-    };
-    transform(V, a, b, c, rj, b, alpha);
+    // Transforms: common.h's stages with the roles of tiles and channels (filters) swapped, a vector of tiles
+    // and a block of kTransformTiles channels (filters) per parallel item.
+    convlab_halide::lanes_per_tile(V, per_band, a, b, c, t, n, vec);
+    transform_pass(V, rj, b, alpha, [&](Stage s) {
+      convlab_halide::tile_blocked_transform(s, a, b, c, t, n, rj, vec, kTransformTiles);
+    });
     d.compute_at(V, item).reorder(t, i, j, c).vectorize(t, vec, up);
     // The first pass of each transform, per item of the second, one channel (filter) at a time.
-    tmp.compute_at(V, item).reorder(t, a, j, c).vectorize(t, vec, up).bound(a, 0, alpha);
-    tmp.update().reorder(t, ri, a, j, c).vectorize(t, vec, up).unroll(ri).unroll(a);
+    tmp.compute_at(V, item).reorder(t, a, j, c).vectorize(t, vec, up);
+    transform_pass(tmp, ri, a, alpha, [&](Stage s) { s.reorder(t, ri, a, j, c).vectorize(t, vec, up); });
     // Products.
     M.compute_at(per_band)
         .split(t, tb, ti, kLaneTiles, up)
@@ -235,9 +226,12 @@ class WinogradConv : public Generator<WinogradConv> {
         .vectorize(tl)
         .unroll(tv)
         .unroll(kj);
-    transform(Y, i, j, k, rb, j, m);
-    o1.compute_at(Y, item).reorder(t, i, b, k).vectorize(t, vec, up).bound(i, 0, m);
-    o1.update().reorder(t, ra, i, b, k).vectorize(t, vec, up).unroll(ra).unroll(i);
+    convlab_halide::lanes_per_tile(Y, per_band, i, j, k, t, n, vec);
+    transform_pass(Y, rb, j, m, [&](Stage s) {
+      convlab_halide::tile_blocked_transform(s, i, j, k, t, n, rb, vec, kTransformTiles);
+    });
+    o1.compute_at(Y, item).reorder(t, i, b, k).vectorize(t, vec, up);
+    transform_pass(o1, ra, i, m, [&](Stage s) { s.reorder(t, ra, i, b, k).vectorize(t, vec, up); });
     cols.schedule();
   }
 
