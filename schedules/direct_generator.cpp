@@ -57,7 +57,7 @@ class DirectConv : public Generator<DirectConv> {
   // filters_in_lanes_products_by_width, shared with im2col.
   static constexpr int kChunk = 16, kChunk1x1 = 128;
   void schedule_filters_in_lanes() {
-    const int V = natural_vector_size<float>();
+    const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from the weight blocks
     Var ko{"ko"}, ki{"ki"}, t{"t"};
     in.compute_at(output, n).vectorize(in.args()[0], V, TailStrategy::GuardWithIf);

@@ -39,7 +39,7 @@ class FcLayer : public Generator<FcLayer> {
   // Matrix-vector at batch 1 is bound by reading W once: 4 vectors of filters accumulate while the
   // features stream by; blocks of filters run in parallel.
   void schedule_filters_in_lanes() {
-    const int V = natural_vector_size<float>();
+    const int V = convlab_halide::kVectorLanes;
     Var ko{"ko"}, ki{"ki"};
     output.split(k, ko, ki, 4 * V, TailStrategy::GuardWithIf).reorder(ki, n, ko).parallel(ko).vectorize(ki, V);
     // A whole block of filters always: constant extents to vectorize and unroll (the host pads W and b).

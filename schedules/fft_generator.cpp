@@ -102,7 +102,7 @@ class FftConv : public Generator<FftConv> {
   // band of output rows (about kTileBlock tiles), as in winograd_generator.cpp.
   static constexpr int kTiles = 6, kRows = 4;
   void schedule_transform_then_bin_products() {
-    const int vec = natural_vector_size<float>();
+    const int vec = convlab_halide::kVectorLanes;
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
     Var item{"item"}, jo{"jo"}, ji{"ji"};

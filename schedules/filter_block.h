@@ -12,6 +12,12 @@ namespace convlab_halide {
 
 constexpr int kFilterBlock = 16;
 
+// Every generator's vectors are 8 floats (256 bits, AVX2), whatever the host: the blocks in this file and
+// the host's padding are whole vectors of 8 (the fully connected pipeline's 4 x 8 filters too), as are the
+// plain methods' AVX2 kernels. With Halide's natural vector on an AVX-512 host (16 floats), the direct
+// pipeline's 2-vector filter blocks became 32 filters and read the bias past a 16-filter layer's end.
+constexpr int kVectorLanes = 8;
+
 // The Winograd pipeline with tiles in lanes (winograd_generator.cpp's schedule_tiles_in_lanes) takes U in
 // blocks of its register block's kLaneFilterBlock filters instead, position-major, [position][K / 6][c][6]:
 // one block's weights at one position are contiguous over channels, and a parallel item's blocks follow

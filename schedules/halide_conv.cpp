@@ -400,6 +400,7 @@ class HalideTiledConv : public HalideMethod {
 
 // The fully connected layer: the FC-shaped convolutions (fc/fully_connected.h), W passed transposed.
 // The pipeline's filter blocks round up to 32: weights and bias are padded with zeros to whole blocks.
+static_assert(4 * convlab_halide::kVectorLanes == 32, "fc_generator.cpp's blocks are 4 vectors of filters");
 class HalideFc : public HalideMethod {
  public:
   HalideFc() : HalideMethod("fc", "manual") {}

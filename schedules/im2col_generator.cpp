@@ -66,7 +66,7 @@ class Im2colConv : public Generator<Im2colConv> {
   // the product (C*R*S*H*W floats against 2*C*R*S*H*W*K flops).
   static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowRows = 7, kNarrowFilterVectors = 4;
   void schedule_lowered_rows_filters_in_lanes() {
-    const int V = natural_vector_size<float>();
+    const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from the weight blocks
     Var yo{"yo"}, yi{"yi"}, ko{"ko"}, ki{"ki"}, kg{"kg"}, t{"t"};
     auto wide = [&](auto&& stage) {

@@ -138,7 +138,7 @@ class WinogradConv : public Generator<WinogradConv> {
   // V at F(6,3) is 24 MB); smaller images are one band. Output: the final copy vectorized along x.
   static constexpr int kTiles = 6, kTransformTiles = 4;
   void schedule_transform_then_tile_gemm() {
-    const int vec = natural_vector_size<float>();
+    const int vec = convlab_halide::kVectorLanes;
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
     Var to{"to"}, tj{"tj"}, item{"item"};
@@ -186,7 +186,7 @@ class WinogradConv : public Generator<WinogradConv> {
   static constexpr int kLaneTiles = convlab_halide::kLaneTileBlock, kLaneFilters = convlab_halide::kLaneFilterBlock,
                        kLaneGroup = convlab_halide::kLaneFilterGroup;
   void schedule_tiles_in_lanes() {
-    const int vec = natural_vector_size<float>();
+    const int vec = convlab_halide::kVectorLanes;
     const TailStrategy up = TailStrategy::RoundUp;
     const int alpha = fixed_m + 2, m = fixed_m;
     output.dim(2).set_min(0);  // register blocks of filters are U's blocks
