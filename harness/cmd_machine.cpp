@@ -16,8 +16,8 @@ int cmd_machine(int argc, char** argv) {
   for (int t = 2; t <= omp_get_num_procs(); ++t) def += "," + std::to_string(t);
   for (int64_t t : parse_int_list("threads", a.get("threads", def))) {
     MachineInfo m = measure_machine(int(t));
-    std::printf("cpu=\"%s\" logical_cpus=%d threads=%d peak_gflops=%.1f bandwidth_gbs=%.1f\n", m.cpu_model.c_str(),
-                m.logical_cpus, m.threads, m.peak_gflops, m.bandwidth_gbs);
+    std::printf("cpu=\"%s\" logical_cpus=%d threads=%d peak_gflops=%.1f peak_vector_bits=%d bandwidth_gbs=%.1f\n",
+                m.cpu_model.c_str(), m.logical_cpus, m.threads, m.peak_gflops, m.peak_vector_bits, m.bandwidth_gbs);
   }
   return 0;
 }

@@ -219,7 +219,7 @@ int cmd_sweep(int argc, char** argv) {
   for (int t : threads) info.machine.push_back(measure_machine(t));
   for (const MachineInfo& m : info.machine)
     std::cerr << "  " << m.cpu_model << ", " << m.threads << " thread(s): peak " << fmt(m.peak_gflops, "%.1f")
-              << " GFLOP/s, bandwidth " << fmt(m.bandwidth_gbs, "%.1f") << " GB/s\n";
+              << " GFLOP/s (" << m.peak_vector_bits << "-bit FMA), bandwidth " << fmt(m.bandwidth_gbs, "%.1f") << " GB/s\n";
   const std::string json_name = resume && file_exists(out + "/benchmark.json") ? "benchmark-resumed-" + std::string(stamp + 4) + ".json" : "benchmark.json";
   write_run_json(out + "/run.json", info);
 

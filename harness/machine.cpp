@@ -18,10 +18,24 @@ double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// 12 accumulators x 8 lanes x 2 flops per FMA, `iters` times; returns flops done. The result feeds a
-// sink so the compiler cannot drop the loop.
+// 12 accumulators x the widest vector this build targets (peak_vector_bits) x 2 flops per FMA, `iters`
+// times; returns flops done. The result feeds a sink so the compiler cannot drop the loop. The build is
+// -march=native, so on an AVX-512 host this is the 512-bit peak, twice the AVX2 one: what a peer library
+// (oneDNN's avx512_core kernels) can reach there, though convlab's own kernels are 256-bit.
 double fma_kernel(long iters, float* sink) {
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(__AVX512F__)
+  __m512 a[12];
+  for (int i = 0; i < 12; ++i) a[i] = _mm512_set1_ps(1.0f + 1e-7f * float(i));
+  const __m512 m = _mm512_set1_ps(0.9999999f), c = _mm512_set1_ps(1e-7f);
+  for (long it = 0; it < iters; ++it)
+    for (int i = 0; i < 12; ++i) a[i] = _mm512_fmadd_ps(a[i], m, c);
+  __m512 s = a[0];
+  for (int i = 1; i < 12; ++i) s = _mm512_add_ps(s, a[i]);
+  float out[16];
+  _mm512_storeu_ps(out, s);
+  *sink = out[0];
+  return double(iters) * 12 * 16 * 2;
+#elif defined(__AVX2__) && defined(__FMA__)
   __m256 a[12];
   for (int i = 0; i < 12; ++i) a[i] = _mm256_set1_ps(1.0f + 1e-7f * float(i));
   const __m256 m = _mm256_set1_ps(0.9999999f), c = _mm256_set1_ps(1e-7f);
@@ -46,6 +60,16 @@ double fma_kernel(long iters, float* sink) {
 }
 
 }  // namespace
+
+int peak_vector_bits() {
+#if defined(__AVX512F__)
+  return 512;
+#elif defined(__AVX2__) && defined(__FMA__)
+  return 256;
+#else
+  return 32;
+#endif
+}
 
 std::string cpu_model() {
   std::ifstream f("/proc/cpuinfo");
@@ -95,6 +119,7 @@ MachineInfo measure_machine(int threads) {
   m.logical_cpus = omp_get_num_procs();
   m.threads = threads;
   m.peak_gflops = measure_peak_gflops(threads);
+  m.peak_vector_bits = peak_vector_bits();
   m.bandwidth_gbs = measure_bandwidth_gbs(threads);
   return m;
 }

@@ -1,5 +1,5 @@
-// This machine, measured: peak FP32 GFLOP/s (register-only FMA loop: 12 independent 8-wide accumulators,
-// enough to cover FMA latency x throughput on AVX2 cores) and memory bandwidth (STREAM-like triad over
+// This machine, measured: peak FP32 GFLOP/s (register-only FMA loop: 12 independent accumulators of the
+// widest vector the build targets, 256 or 512 bits, enough to cover FMA latency x throughput) and memory bandwidth (STREAM-like triad over
 // arrays far larger than the last-level cache). Every figure a run reports sits beside these.
 #pragma once
 
@@ -14,8 +14,10 @@ struct MachineInfo {
   double peak_gflops = 0;     // FP32, at `threads`; a sweep keeps the larger of its two measurements:
   double peak_gflops_start = 0, peak_gflops_end = 0;  // a sweep's, before and after its run (0: not measured)
   double bandwidth_gbs = 0;   // triad, at `threads`
+  int peak_vector_bits = 0;   // the FMA width the peak was measured with (512 on AVX-512 hosts; 0: unknown)
 };
 
+int peak_vector_bits();
 std::string cpu_model();
 double measure_peak_gflops(int threads);
 double measure_bandwidth_gbs(int threads);

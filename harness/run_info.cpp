@@ -64,6 +64,7 @@ void write_run_json(const std::string& path, const RunInfo& info) {
     if (m.peak_gflops_end > 0)
       o << ", \"peak_gflops_start\": " << json_number(m.peak_gflops_start)
         << ", \"peak_gflops_end\": " << json_number(m.peak_gflops_end);
+    if (m.peak_vector_bits > 0) o << ", \"peak_vector_bits\": " << m.peak_vector_bits;
     o << ", \"bandwidth_gbs\": " << json_number(m.bandwidth_gbs) << "}" << (i + 1 < info.machine.size() ? "," : "") << "\n";
   }
   o << "  ],\n";
@@ -126,6 +127,9 @@ RunInfo read_run_json(const std::string& path) {
     mi.threads = int(number_field(s, path, "threads", at));
     mi.peak_gflops = number_field(s, path, "peak_gflops", at);
     mi.bandwidth_gbs = number_field(s, path, "bandwidth_gbs", at);
+    // Optional: runs before it was recorded lack it (and it is written before bandwidth_gbs, in this entry).
+    const size_t bits = s.find("\"peak_vector_bits\": ", at), entry_end = s.find('}', at);
+    if (bits != std::string::npos && bits < entry_end) mi.peak_vector_bits = int(number_field(s, path, "peak_vector_bits", at));
     info.machine.push_back(mi);
   }
   return info;

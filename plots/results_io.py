@@ -92,4 +92,5 @@ def machine_title(info, threads):
         return f"{int(threads)} thread(s)"
     measured = (f' (measured {m["peak_gflops_start"]:.0f} before the run, {m["peak_gflops_end"]:.0f} after)'
                 if "peak_gflops_end" in m else "")
-    return f'{m["cpu"]}, {int(threads)} thread(s), peak {m["peak_gflops"]:.0f} GFLOP/s{measured}'
+    width = f' with {m["peak_vector_bits"]}-bit FMA' if "peak_vector_bits" in m else ""
+    return f'{m["cpu"]}, {int(threads)} thread(s), peak {m["peak_gflops"]:.0f} GFLOP/s{width}{measured}'
