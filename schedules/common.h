@@ -146,33 +146,46 @@ inline LoopLevel per_band_output(Func output, const Var& x, const Var& y, const 
   return LoopLevel(output, yb);
 }
 
+// A transform stage's parallel loop over `item`, `per_task` consecutive items per task. Halide's thread pool
+// takes its lock once per task, and a Winograd item (4 tiles and one vector of lanes) is a few microseconds
+// of work: one item per task, VGG-16 conv2_2 at F(6,3) spent 15% of its time in halide_mutex_lock (perf).
+// An FFT item (a whole tile's DFT pass) is long enough alone. The inner loop keeps the name `item`, the
+// level the stages' first passes are computed at.
+template <typename StageOrFunc>
+void parallel_items(StageOrFunc s, const Var& item, int per_task) {
+  if (per_task == 1) return (void)s.parallel(item);
+  Var task("task");
+  s.split(item, task, item, per_task, TailStrategy::GuardWithIf).parallel(task);
+}
+
 // A tiled pipeline's stage f(p, q, t, lane, n), computed at `at`: `lane` (channels or filters) in the vector
-// lanes, rounded up to whole vectors; a parallel item ("item") per tile and vector of lanes.
+// lanes, rounded up to whole vectors; an item ("item") per tile and vector of lanes, `per_task` items per
+// parallel task.
 inline void lanes_per_tile(Func f, LoopLevel at, const Var& p, const Var& q, const Var& t, const Var& lane, const Var& n,
-                           int vec) {
+                           int vec, int per_task) {
   Var lo("lo"), ll("ll"), item("item");
   f.compute_at(at)
       .split(lane, lo, ll, vec, TailStrategy::RoundUp)
       .reorder(ll, p, q, t, lo, n)
       .fuse(t, lo, item)
-      .parallel(item)
       .vectorize(ll);
+  parallel_items(f, item, per_task);
 }
 
 // An update of a tiled pipeline's transform pass, f(p, q, t, lane, n) += coefficient * g(.., r, t, lane, n)
 // summed over r: `lane` in vectors, `tiles` tiles of accumulators kept in registers over r (the transform
-// sizes are runtime values, so the tiles are the block that is always whole); a parallel item ("item") per
-// block of tiles and vector of lanes.
+// sizes are runtime values, so the tiles are the block that is always whole); an item ("item") per block of
+// tiles and vector of lanes, `per_task` items per parallel task.
 inline void tile_blocked_transform(Stage s, const Var& p, const Var& q, const Var& t, const Var& lane, const Var& n,
-                                   const RVar& r, int vec, int tiles) {
+                                   const RVar& r, int vec, int tiles, int per_task) {
   Var lo("lo"), ll("ll"), to("to"), tj("tj"), item("item");
   s.split(lane, lo, ll, vec, TailStrategy::RoundUp)
       .split(t, to, tj, tiles, TailStrategy::RoundUp)
       .reorder(ll, tj, r, p, q, to, lo, n)
       .fuse(to, lo, item)
-      .parallel(item)
       .vectorize(ll)
       .unroll(tj);
+  parallel_items(s, item, per_task);
 }
 
 // A transform pass whose sum `r` runs over a runtime tile size: `pass` (its schedule) is applied to each of

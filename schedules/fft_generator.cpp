@@ -136,7 +136,7 @@ class FftConv : public Generator<FftConv> {
       s.split(j, jo, ji, kRows, up).reorder(lane, ji, r, other, jo).vectorize(lane, vec, up).unroll(ji);
     };
     // Forward: V[u, v] = sum_j X1[u, j] Fy[j, v], X1[u, j] = sum_i d[i, j] Fx[i, u].
-    convlab_halide::lanes_per_tile(V, per_band, u, v, t, c, n, vec);
+    convlab_halide::lanes_per_tile(V, per_band, u, v, t, c, n, vec, 1);
     convlab_halide::per_tile_size(V, tile, rj, [&](Stage s) { band_pass(s, c, v, rj, u, kRows); });
     d.compute_at(V, item).reorder(c, i, j).vectorize(c, vec, up);
     X1.compute_at(V, item).reorder(c, u, j).vectorize(c, vec, up);
@@ -145,7 +145,7 @@ class FftConv : public Generator<FftConv> {
     const Expr bins = U.dim(3).extent() * U.dim(4).extent();
     convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, bins * U.dim(5).extent(), per_band);
     // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
-    convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec);
+    convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec, 1);
     convlab_halide::per_tile_size(Y, tile, ru, [&](Stage s) { band_pass(s, k, i, ru, j, 2 * kRows); });
     Z.compute_at(Y, item).reorder(k, u, j).vectorize(k, vec, up);
     convlab_halide::per_tile_size(Z, tile, rv, [&](Stage s) { item_pass(s, k, rv, u); });

@@ -128,15 +128,18 @@ class WinogradConv : public Generator<WinogradConv> {
 
   // Channels (filters) in the vector lanes everywhere, so every vector is full however few tiles an image
   // has: V and M are stored channel (filter) innermost, [c, t, a, b]. Transforms: per kTransformTiles tiles
-  // and 8 channels (filters), a parallel item, each pass a small matrix product with kTransformTiles tiles
-  // of accumulators over the summed index, each coefficient a broadcast (the transform sizes are runtime
-  // values, so the tiles are the block that is always whole). Products: common.h's tile_block_product, the
-  // direct schedule's micro-kernel with tiles for output columns, per position and 16-filter block. The
-  // host pads U with zero filters to whole blocks; V and M are internal, so channel, filter and tile blocks
-  // round up (the padded input reads zeros). All of it runs per band of output rows (about kTileBlock
-  // tiles), so a band's V and M stay in cache between the phases on large images (VGG-16 conv1_2's whole
-  // V at F(6,3) is 24 MB); smaller images are one band. Output: the final copy vectorized along x.
+  // and 8 channels (filters) an item, kItemsPerTask items a parallel task, each pass a small matrix product
+  // with kTransformTiles tiles of accumulators over the summed index, each coefficient a broadcast (the
+  // transform sizes are runtime values, so the tiles are the block that is always whole). Products:
+  // common.h's tile_block_product, the direct schedule's micro-kernel with tiles for output columns, per
+  // position and 16-filter block. The host pads U with zero filters to whole blocks; V and M are internal, so
+  // channel, filter and tile blocks round up (the padded input reads zeros). All of it runs per band of
+  // output rows (about kTileBlock tiles), so a band's V and M stay in cache between the phases on large
+  // images (VGG-16 conv1_2's whole V at F(6,3) is 24 MB); smaller images are one band. Output: the final copy
+  // vectorized along x.
   static constexpr int kTiles = 6, kTransformTiles = 4;
+  // Transform items per parallel task (common.h's parallel_items), in both schedules.
+  static constexpr int kItemsPerTask = 4;
   void schedule_transform_then_tile_gemm() {
     const int vec = convlab_halide::kVectorLanes;
     const TailStrategy up = TailStrategy::RoundUp;
@@ -154,9 +157,9 @@ class WinogradConv : public Generator<WinogradConv> {
       s.split(t, to, tj, kTransformTiles, up).reorder(lane, tj, r, p, q, to).vectorize(lane, vec, up).unroll(tj);
     };
     // Input transform: V[a, b] = sum_j BTh[b, j] tmp[a, j], tmp[a, j] = sum_i BTw[a, i] d[i, j].
-    convlab_halide::lanes_per_tile(V, per_band, a, b, t, c, n, vec);
+    convlab_halide::lanes_per_tile(V, per_band, a, b, t, c, n, vec, kItemsPerTask);
     transform_pass(V, rj, b, alpha, [&](Stage s) {
-      convlab_halide::tile_blocked_transform(s, a, b, t, c, n, rj, vec, kTransformTiles);
+      convlab_halide::tile_blocked_transform(s, a, b, t, c, n, rj, vec, kTransformTiles, kItemsPerTask);
     });
     d.compute_at(V, item).reorder(c, i, j, t).vectorize(c, vec, up);
     tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
@@ -165,9 +168,9 @@ class WinogradConv : public Generator<WinogradConv> {
     const Expr positions = U.dim(2).extent() * U.dim(3).extent();
     convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles, positions * U.dim(4).extent(), per_band);
     // Output transform: Y[i, j] = sum_b ATh[j, b] o1[i, b], o1[i, b] = sum_a ATw[i, a] M[a, b].
-    convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec);
+    convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec, kItemsPerTask);
     transform_pass(Y, rb, j, m, [&](Stage s) {
-      convlab_halide::tile_blocked_transform(s, i, j, t, k, n, rb, vec, kTransformTiles);
+      convlab_halide::tile_blocked_transform(s, i, j, t, k, n, rb, vec, kTransformTiles, kItemsPerTask);
     });
     o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
     transform_pass(o1, ra, i, m, [&](Stage s) { item_pass(s, k, ra, i, b); });
@@ -200,10 +203,10 @@ class WinogradConv : public Generator<WinogradConv> {
     o1.reorder_storage(t, i, b, k, n);
     Y.reorder_storage(t, i, j, k, n);
     // Transforms: common.h's stages with the roles of tiles and channels (filters) swapped, a vector of tiles
-    // and a block of kTransformTiles channels (filters) per parallel item.
-    convlab_halide::lanes_per_tile(V, per_band, a, b, c, t, n, vec);
+    // and a block of kTransformTiles channels (filters) per item.
+    convlab_halide::lanes_per_tile(V, per_band, a, b, c, t, n, vec, kItemsPerTask);
     transform_pass(V, rj, b, alpha, [&](Stage s) {
-      convlab_halide::tile_blocked_transform(s, a, b, c, t, n, rj, vec, kTransformTiles);
+      convlab_halide::tile_blocked_transform(s, a, b, c, t, n, rj, vec, kTransformTiles, kItemsPerTask);
     });
     d.compute_at(V, item).reorder(t, i, j, c).vectorize(t, vec, up);
     // The first pass of each transform, per item of the second, one channel (filter) at a time.
@@ -226,9 +229,9 @@ class WinogradConv : public Generator<WinogradConv> {
         .vectorize(tl)
         .unroll(tv)
         .unroll(kj);
-    convlab_halide::lanes_per_tile(Y, per_band, i, j, k, t, n, vec);
+    convlab_halide::lanes_per_tile(Y, per_band, i, j, k, t, n, vec, kItemsPerTask);
     transform_pass(Y, rb, j, m, [&](Stage s) {
-      convlab_halide::tile_blocked_transform(s, i, j, k, t, n, rb, vec, kTransformTiles);
+      convlab_halide::tile_blocked_transform(s, i, j, k, t, n, rb, vec, kTransformTiles, kItemsPerTask);
     });
     o1.compute_at(Y, item).reorder(t, i, b, k).vectorize(t, vec, up);
     transform_pass(o1, ra, i, m, [&](Stage s) { s.reorder(t, ra, i, b, k).vectorize(t, vec, up); });
