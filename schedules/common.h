@@ -30,6 +30,25 @@ void set_layer_estimates(Gen& g) {
   g.output.set_estimates({{0, kEstW}, {0, kEstH}, {0, kEstK}, {0, 1}});
 }
 
+// f(at) = the sum over r of `terms`, one per element of f (a complex f has two). The pure definition is
+// undef and the sum's first term starts it (a select on r's first value, a constant once a pass is
+// unrolled), so no pass of zeros runs over f before its sum: in the tiled pipelines' transforms such
+// passes wrote each band's transformed tiles once more (8% of Halide Winograd's time at VGG-16 conv2_2,
+// F(6,3), perf) and made most of the thread pool's tasks.
+inline void sum_over(Func f, const std::vector<Var>& at, const RDom& r, const std::vector<Expr>& terms) {
+  const std::vector<Expr> args(at.begin(), at.end());
+  const Expr first = r.x == r.x.min();
+  if (terms.size() == 1) {
+    f(at) = undef<float>();
+    f(args) = select(first, 0.0f, f(args)) + terms[0];
+    return;
+  }
+  std::vector<Expr> undefs(terms.size(), undef<float>()), sums;
+  f(at) = Tuple(undefs);
+  for (size_t e = 0; e < terms.size(); ++e) sums.push_back(select(first, 0.0f, f(args)[int(e)]) + terms[e]);
+  f(args) = Tuple(sums);
+}
+
 // The micro-kernel of the filters-in-lanes schedules (direct, im2col), on the update stage of the sums
 // (x, y, k) += weight(rd.x, rd.y, rd.z, k) * input: blocks of `cols` output columns x `vectors` (1 or 2)
 // filter vectors of accumulators, which LLVM keeps in registers across a pass's reduction loops; each

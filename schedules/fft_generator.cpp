@@ -35,14 +35,12 @@ class FftConv : public Generator<FftConv> {
     d(i, j, t, c, n) = in((t % tiles_x) * out_w + i - pad_left, (t / tiles_x) * out_h + j - pad_top, c, n);
     // Forward: along x (real -> half spectrum), then along y (complex).
     ri = RDom(0, T, "ri"), rj = RDom(0, T, "rj");
-    X1(u, j, t, c, n) = Tuple(0.0f, 0.0f);
-    X1(u, j, t, c, n) = Tuple(X1(u, j, t, c, n)[0] + d(ri, j, t, c, n) * Fx(ri, u, 0),
-                              X1(u, j, t, c, n)[1] + d(ri, j, t, c, n) * Fx(ri, u, 1));
-    V(u, v, t, c, n) = Tuple(0.0f, 0.0f);
+    convlab_halide::sum_over(X1, {u, j, t, c, n}, ri,
+                             {d(ri, j, t, c, n) * Fx(ri, u, 0), d(ri, j, t, c, n) * Fx(ri, u, 1)});
     {
       Tuple z = X1(u, rj, t, c, n);
-      V(u, v, t, c, n) = Tuple(V(u, v, t, c, n)[0] + z[0] * Fy(rj, v, 0) - z[1] * Fy(rj, v, 1),
-                               V(u, v, t, c, n)[1] + z[0] * Fy(rj, v, 1) + z[1] * Fy(rj, v, 0));
+      convlab_halide::sum_over(V, {u, v, t, c, n}, rj,
+                               {z[0] * Fy(rj, v, 0) - z[1] * Fy(rj, v, 1), z[0] * Fy(rj, v, 1) + z[1] * Fy(rj, v, 0)});
     }
     // Per bin, the complex product over channels: M[u, v] = U[u, v] (K x C) times V[u, v] (C x tiles).
     // U comes in blocks of 16 filters, filter innermost (filter_block.h), re and im of a channel adjacent.
@@ -61,16 +59,14 @@ class FftConv : public Generator<FftConv> {
     M(u, v, t, k, n) = Macc(u, v, t, k, n);
     // Inverse: along y (complex), then along x back to real.
     rv = RDom(0, T, "rv"), ru = RDom(0, nu, "ru");
-    Z(u, j, t, k, n) = Tuple(0.0f, 0.0f);
     {
       Tuple m = M(u, rv, t, k, n);
-      Z(u, j, t, k, n) = Tuple(Z(u, j, t, k, n)[0] + m[0] * Iy(rv, j, 0) - m[1] * Iy(rv, j, 1),
-                               Z(u, j, t, k, n)[1] + m[0] * Iy(rv, j, 1) + m[1] * Iy(rv, j, 0));
+      convlab_halide::sum_over(Z, {u, j, t, k, n}, rv,
+                               {m[0] * Iy(rv, j, 0) - m[1] * Iy(rv, j, 1), m[0] * Iy(rv, j, 1) + m[1] * Iy(rv, j, 0)});
     }
-    Y(i, j, t, k, n) = 0.0f;
     {
       Tuple z = Z(ru, j, t, k, n);
-      Y(i, j, t, k, n) += z[0] * Ix(ru, i, 0) - z[1] * Ix(ru, i, 1);
+      convlab_halide::sum_over(Y, {i, j, t, k, n}, ru, {z[0] * Ix(ru, i, 0) - z[1] * Ix(ru, i, 1)});
     }
     // Stride > 1: the stride-1 result subsampled.
     Expr x1 = x * stride_x, y1 = y * stride_y;

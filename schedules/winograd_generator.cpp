@@ -52,8 +52,8 @@ class WinogradConv : public Generator<WinogradConv> {
     d(i, j, t, c, n) = in((t % tiles_x) * mw + i - pad_left, (t / tiles_x) * mh + j - pad_top, c, n);
     // V = B_h^T d B_w, as two passes of small matrix products.
     ri = RDom(0, aw, "ri"), rj = RDom(0, ah, "rj");
-    sum_over(tmp, {a, j, t, c, n}, ri, btw(ri, a) * d(ri, j, t, c, n));
-    sum_over(V, {a, b, t, c, n}, rj, bth(rj, b) * tmp(a, rj, t, c, n));
+    convlab_halide::sum_over(tmp, {a, j, t, c, n}, ri, {btw(ri, a) * d(ri, j, t, c, n)});
+    convlab_halide::sum_over(V, {a, b, t, c, n}, rj, {bth(rj, b) * tmp(a, rj, t, c, n)});
     // M[a, b] = U[a, b] (K x C) times V[a, b] (C x tiles): where the time should go.
     // U comes in blocks of 16 filters (6 with tiles in lanes), filter innermost (filter_block.h): a block's
     // weights for one position are contiguous over channels.
@@ -66,8 +66,8 @@ class WinogradConv : public Generator<WinogradConv> {
     M(a, b, t, k, n) = Macc(a, b, t, k, n);
     // Y = A_h^T M A_w, then bias; output pixel (x, y) is element (x mod m, y mod m) of tile (x / m, y / m).
     ra = RDom(0, aw, "ra"), rb = RDom(0, ah, "rb");
-    sum_over(o1, {i, b, t, k, n}, ra, atw(ra, i) * M(ra, b, t, k, n));
-    sum_over(Y, {i, j, t, k, n}, rb, ath(rb, j) * o1(i, rb, t, k, n));
+    convlab_halide::sum_over(o1, {i, b, t, k, n}, ra, {atw(ra, i) * M(ra, b, t, k, n)});
+    convlab_halide::sum_over(Y, {i, j, t, k, n}, rb, {ath(rb, j) * o1(i, rb, t, k, n)});
     cols.define(x, x, mw, tiles_x);
     output(x, y, k, n) = bias(k) + Y(cols.column(x), y % mh, cols.tile_column(x) + tiles_x * (y / mh), k, n);
 
@@ -88,14 +88,6 @@ class WinogradConv : public Generator<WinogradConv> {
   Func d{"d"}, tmp{"tmp"}, V{"V"}, Macc{"Macc"}, M{"M"}, o1{"o1"}, Y{"Y"};
   convlab_halide::TileColumns cols;  // output column x's tile column and column in it
   RDom ri, rj, rc, ra, rb;  // transform sums, channel sum, inverse-transform sums
-
-  // f(at) = the sum of `term` over r. The pure definition is undef and the sum's first term starts it (the
-  // select is on a constant once a pass is unrolled), so no pass of zeros runs over f before its sum.
-  static void sum_over(Func f, const std::vector<Var>& at, const RDom& r, Expr term) {
-    std::vector<Expr> args(at.begin(), at.end());
-    f(at) = undef<float>();
-    f(args) = select(r.x == 0, 0.0f, f(args)) + term;
-  }
 
   // table[row][col] as an expression: a constant wherever col and row are (the unrolled passes).
   static Expr constant_coefficient(const float* table, int cols, int rows, Expr col, Expr row) {
