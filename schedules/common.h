@@ -156,12 +156,29 @@ struct TileColumns {
 // The tiled pipelines' outer loop: the output in bands of `band` rows, filters parallel and x in vectors
 // inside a band. Every other stage is computed per band (the returned level), so a band's transformed
 // tiles and products stay in cache between the phases.
-inline LoopLevel per_band_output(Func output, const Var& x, const Var& y, const Var& k, const Var& n, Expr band, int vec) {
+// With `filters_first` (the output before bias with the filter index first, [k, x, y, n]: the layout of
+// the filters-in-lanes schedules' tiles), the output is written in blocks of vec columns x vec filters:
+// the block is loaded as vec vectors of filters and written as vec rows, LLVM turning the strided reads of
+// the 8 x 8 block into register shuffles. Without it, each output vector gathered one float per lane,
+// each from another cache line of the tiles.
+inline LoopLevel per_band_output(Func output, const Var& x, const Var& y, const Var& k, const Var& n, Expr band, int vec,
+                                 Func filters_first = Func()) {
   Var yb("yb"), yi("yi");
-  output.split(y, yb, yi, band, TailStrategy::GuardWithIf)
-      .reorder(x, yi, k, yb, n)
-      .parallel(k)
-      .vectorize(x, vec, TailStrategy::GuardWithIf);
+  output.split(y, yb, yi, band, TailStrategy::GuardWithIf);
+  if (!filters_first.defined()) {
+    output.reorder(x, yi, k, yb, n).parallel(k).vectorize(x, vec, TailStrategy::GuardWithIf);
+    return LoopLevel(output, yb);
+  }
+  Var xo("xo"), xi("xi"), ko("ko"), ki("ki");
+  output.split(x, xo, xi, vec, TailStrategy::GuardWithIf)
+      .split(k, ko, ki, vec, TailStrategy::GuardWithIf)
+      .reorder(xi, ki, xo, yi, ko, yb, n)
+      .vectorize(xi)
+      .unroll(ki)
+      .parallel(ko);
+  // A whole block always, past the output's edge too (the tiles' filters and tile columns round up).
+  const Var fk = filters_first.args()[0], fx = filters_first.args()[1];
+  filters_first.compute_at(output, xo).bound_extent(fk, vec).bound_extent(fx, vec).vectorize(fk).unroll(fx);
   return LoopLevel(output, yb);
 }
 

@@ -69,7 +69,8 @@ class WinogradConv : public Generator<WinogradConv> {
     convlab_halide::sum_over(o1, {i, b, t, k, n}, ra, {atw(ra, i) * M(ra, b, t, k, n)});
     convlab_halide::sum_over(Y, {i, j, t, k, n}, rb, {ath(rb, j) * o1(i, rb, t, k, n)});
     cols.define(x, x, mw, tiles_x);
-    output(x, y, k, n) = bias(k) + Y(cols.column(x), y % mh, cols.tile_column(x) + tiles_x * (y / mh), k, n);
+    filters_first(k, x, y, n) = Y(cols.column(x), y % mh, cols.tile_column(x) + tiles_x * (y / mh), k, n);
+    output(x, y, k, n) = bias(k) + filters_first(k, x, y, n);
 
     // THE SCHEDULE
     if (auto_schedule) {
@@ -86,6 +87,7 @@ class WinogradConv : public Generator<WinogradConv> {
   Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, a{"a"}, b{"b"}, i{"i"}, j{"j"}, t{"t"};
   Func in{"in"};  // the zero-padded input
   Func d{"d"}, tmp{"tmp"}, V{"V"}, Macc{"Macc"}, M{"M"}, o1{"o1"}, Y{"Y"};
+  Func filters_first{"filters_first"};  // the output before bias, [k, x, y, n] (common.h's per_band_output)
   convlab_halide::TileColumns cols;  // output column x's tile column and column in it
   RDom ri, rj, rc, ra, rb;  // transform sums, channel sum, inverse-transform sums
 
@@ -117,9 +119,9 @@ class WinogradConv : public Generator<WinogradConv> {
 
   // The output in bands of whole tile rows, about kTileBlock tiles, at most the output's height: the level
   // every stage is computed at.
-  LoopLevel bands(int vec) {
+  LoopLevel bands(int vec, Func filters_first = Func()) {
     const Expr band = min(ATh.dim(1).extent() * max(1, convlab_halide::kTileBlock / tiles_x), output.dim(1).extent());
-    return convlab_halide::per_band_output(output, x, y, k, n, band, vec);
+    return convlab_halide::per_band_output(output, x, y, k, n, band, vec, filters_first);
   }
 
   // Channels (filters) in the vector lanes everywhere, so every vector is full however few tiles an image
@@ -141,7 +143,7 @@ class WinogradConv : public Generator<WinogradConv> {
     const TailStrategy up = TailStrategy::RoundUp;
     output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
     Var to{"to"}, tj{"tj"}, item{"item"};
-    const LoopLevel per_band = bands(vec);
+    const LoopLevel per_band = bands(vec, filters_first);
     d.reorder_storage(c, i, j, t, n);
     tmp.reorder_storage(c, a, j, t, n);
     V.reorder_storage(c, t, a, b, n);
