@@ -19,6 +19,7 @@ int cmd_machine(int argc, char** argv) {
     std::printf("cpu=\"%s\" logical_cpus=%d threads=%d peak_gflops=%.1f peak_vector_bits=%d bandwidth_gbs=%.1f\n",
                 m.cpu_model.c_str(), m.logical_cpus, m.threads, m.peak_gflops, m.peak_vector_bits, m.bandwidth_gbs);
   }
+  if (const std::string w = blas_core_warning(); !w.empty()) std::fprintf(stderr, "convlab machine: warning: %s\n", w.c_str());
   return 0;
 }
 

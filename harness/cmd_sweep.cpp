@@ -220,6 +220,7 @@ int cmd_sweep(int argc, char** argv) {
   for (const MachineInfo& m : info.machine)
     std::cerr << "  " << m.cpu_model << ", " << m.threads << " thread(s): peak " << fmt(m.peak_gflops, "%.1f")
               << " GFLOP/s (" << m.peak_vector_bits << "-bit FMA), bandwidth " << fmt(m.bandwidth_gbs, "%.1f") << " GB/s\n";
+  if (const std::string w = blas_core_warning(); !w.empty()) std::cerr << "convlab sweep: warning: " << w << "\n";
   const std::string json_name = resume && file_exists(out + "/benchmark.json") ? "benchmark-resumed-" + std::string(stamp + 4) + ".json" : "benchmark.json";
   write_run_json(out + "/run.json", info);
 

@@ -10,6 +10,8 @@
 
 #include "buffer.h"
 
+extern "C" char* openblas_get_corename(void);
+
 namespace convlab {
 
 namespace {
@@ -69,6 +71,15 @@ int peak_vector_bits() {
 #else
   return 32;
 #endif
+}
+
+std::string blas_core_warning() {
+  const std::string core = openblas_get_corename();
+  if (core != "Prescott" || !__builtin_cpu_supports("avx2")) return "";
+  const char* better = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") ? "SkylakeX" : "Haswell";
+  return std::string("OpenBLAS runs its Prescott (SSE3) kernels on this CPU, a model it does not know; im2col's "
+                     "OpenBLAS variant is then several times slower than it can be. Set OPENBLAS_CORETYPE=") +
+         better + " before running convlab.";
 }
 
 std::string cpu_model() {

@@ -19,6 +19,10 @@ struct MachineInfo {
 
 int peak_vector_bits();
 std::string cpu_model();
+// Debian's OpenBLAS picks its kernels at run time by CPU model, and on a model newer than it knows it falls
+// back to its Prescott (SSE3) kernels: on an Intel Xeon of family 6 model 207 (OpenBLAS 0.3.21), VGG-16
+// conv2_2's im2col took 73 ms, 22 ms with OPENBLAS_CORETYPE=SkylakeX. One line saying so, or "".
+std::string blas_core_warning();
 double measure_peak_gflops(int threads);
 double measure_bandwidth_gbs(int threads);
 MachineInfo measure_machine(int threads);

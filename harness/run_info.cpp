@@ -14,6 +14,7 @@
 #include "peer/onednn_conv.h"
 
 extern "C" char* openblas_get_config(void);
+extern "C" char* openblas_get_corename(void);
 
 namespace convlab {
 
@@ -50,6 +51,9 @@ void write_run_json(const std::string& path, const RunInfo& info) {
   o << "  \"libraries\": {\n";
   o << "    \"fftw\": " << json_string(fftwf_version) << ",\n";
   o << "    \"openblas\": " << json_string(openblas_get_config()) << ",\n";
+  // Debian's OpenBLAS is built for every x86 core (DYNAMIC_ARCH) and picks its kernels at run time; the
+  // build string above names the build's baseline (Prescott), this the kernels im2col's GEMM ran.
+  o << "    \"openblas_core\": " << json_string(openblas_get_corename()) << ",\n";
   o << "    \"onednn\": " << json_string(onednn_version()) << ",\n";
   o << "    \"google_benchmark\": " << json_string(CONVLAB_BENCHMARK_VERSION) << ",\n";
   o << "    \"halide\": " << json_string(CONVLAB_HALIDE_VERSION) << "\n";

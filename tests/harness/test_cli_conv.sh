@@ -63,5 +63,14 @@ expect_refusal "unknown option" "--frobnicate" "$convlab" conv mb1ic2ih8oc3kh3 -
 err=$("$convlab" conv mb1ic2ih8oc3kh3 --method direct --output /nonexistent/dir/y.npy 2>&1 >/dev/null)
 [ $? -eq 2 ] && grep -q "cannot write" <<<"$err" && ok "refuses unwritable output: $err" || bad "unwritable output: $err"
 
+# OpenBLAS's fallback kernels on a CPU they are far below are named, with the setting that fixes it.
+if grep -qw avx2 /proc/cpuinfo; then
+  err=$(OPENBLAS_CORETYPE=Prescott "$convlab" machine --threads 1 2>&1 >/dev/null)
+  grep -q "OPENBLAS_CORETYPE=" <<<"$err" && ok "warns of OpenBLAS's Prescott kernels on an AVX2 CPU" \
+    || bad "no warning with OpenBLAS's Prescott kernels: $err"
+  err=$(OPENBLAS_CORETYPE=Haswell "$convlab" machine --threads 1 2>&1 >/dev/null)
+  [ -z "$err" ] && ok "no warning with OpenBLAS's Haswell kernels" || bad "warned with Haswell kernels: $err"
+fi
+
 [ $fails -eq 0 ] && echo "cli_conv: all passed" || echo "cli_conv: $fails failed"
 exit $fails

@@ -23,6 +23,8 @@ specs=$("$convlab" methods | grep -vc '^reference \|^fc ')  # fc runs only where
 grep -q '"peak_gflops"' "$tmp/full/run.json" && ok "run.json has the measured peak" || bad "run.json lacks peak"
 grep -q '"peak_gflops_end"' "$tmp/full/run.json" && ok "run.json has the peak measured after the run too" \
   || bad "run.json lacks the peak after the run"
+grep -Eq '"openblas_core": "[A-Za-z0-9]+' "$tmp/full/run.json" && ok "run.json names OpenBLAS's run-time kernels" \
+  || bad "run.json lacks OpenBLAS's core"
 grep -Eq '"peak_vector_bits": (32|256|512)' "$tmp/full/run.json" && ok "run.json says the FMA width of the peak" \
   || bad "run.json lacks the peak's FMA width"
 grep -q "^tests:$rows " "$tmp/full.out" && ok "tally line" || bad "no tally line"
