@@ -22,7 +22,7 @@ double now_s() {
 
 // 12 accumulators x the widest vector this build targets (peak_vector_bits) x 2 flops per FMA, `iters`
 // times; returns flops done. The result feeds a sink so the compiler cannot drop the loop. The build is
-// -march=native, so on an AVX-512 host this is the 512-bit peak, twice the AVX2 one: what a peer library
+// -march=native, so on an AVX-512 host this is the 512-bit peak, about twice the AVX2 one: what a peer library
 // (oneDNN's avx512_core kernels) can reach there, though convlab's own kernels are 256-bit.
 double fma_kernel(long iters, float* sink) {
 #if defined(__AVX512F__)

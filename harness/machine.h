@@ -1,6 +1,7 @@
 // This machine, measured: peak FP32 GFLOP/s (register-only FMA loop: 12 independent accumulators of the
-// widest vector the build targets, 256 or 512 bits, enough to cover FMA latency x throughput) and memory bandwidth (STREAM-like triad over
-// arrays far larger than the last-level cache). Every figure a run reports sits beside these.
+// widest vector the build targets, 256 or 512 bits, enough to cover FMA latency x throughput) and memory
+// bandwidth (STREAM-like triad over arrays far larger than the last-level cache). Every figure a run
+// reports sits beside these.
 #pragma once
 
 #include <string>
