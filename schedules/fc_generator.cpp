@@ -39,11 +39,11 @@ class FcLayer : public Generator<FcLayer> {
   // Matrix-vector at batch 1 is bound by reading W once: 4 vectors of filters accumulate while the
   // features stream by; blocks of filters run in parallel.
   void schedule_filters_in_lanes() {
-    const int V = convlab_halide::kVectorLanes;
+    const int V = convlab_halide::kVectorLanes, block = convlab_halide::kFcFilterBlock;
     Var ko{"ko"}, ki{"ki"};
-    output.split(k, ko, ki, 4 * V, TailStrategy::GuardWithIf).reorder(ki, n, ko).parallel(ko).vectorize(ki, V);
+    output.split(k, ko, ki, block, TailStrategy::GuardWithIf).reorder(ki, n, ko).parallel(ko).vectorize(ki, V);
     // A whole block of filters always: constant extents to vectorize and unroll (the host pads W and b).
-    fc.compute_at(output, ko).bound_extent(k, 4 * V).vectorize(k, V).unroll(k);
+    fc.compute_at(output, ko).bound_extent(k, block).vectorize(k, V).unroll(k);
     fc.update().reorder(k, rf, n).vectorize(k, V).unroll(k);
   }
 };

@@ -18,6 +18,10 @@ constexpr int kFilterBlock = 16;
 // pipeline's 2-vector filter blocks became 32 filters and read the bias past a 16-filter layer's end.
 constexpr int kVectorLanes = 8;
 
+// The fully connected pipeline's filter block (fc_generator.cpp): 4 vectors of filters accumulate while the
+// features stream by; the host pads W and b with zero filters to whole blocks.
+constexpr int kFcFilterBlock = 4 * kVectorLanes;
+
 // The Winograd pipeline with tiles in lanes (winograd_generator.cpp's schedule_tiles_in_lanes) takes U in
 // blocks of its register block's kLaneFilterBlock filters instead, position-major, [position][K / 6][c][6]:
 // one block's weights at one position are contiguous over channels, and a parallel item's blocks follow

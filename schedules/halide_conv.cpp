@@ -399,16 +399,16 @@ class HalideTiledConv : public HalideMethod {
 };
 
 // The fully connected layer: the FC-shaped convolutions (fc/fully_connected.h), W passed transposed.
-// The pipeline's filter blocks round up to 32: weights and bias are padded with zeros to whole blocks.
-static_assert(4 * convlab_halide::kVectorLanes == 32, "fc_generator.cpp's blocks are 4 vectors of filters");
+// The pipeline's filter blocks (filter_block.h's kFcFilterBlock): weights and bias are padded with zeros to
+// whole blocks.
 class HalideFc : public HalideMethod {
  public:
   HalideFc() : HalideMethod("fc", "manual") {}
   void plan(const ConvProblem& p) override {
     p_ = p;
-    k32_ = (p.k + 31) / 32 * 32;
-    wt_.resize(size_t(p.c * p.r * p.s * k32_));
-    bias_.resize(size_t(k32_));
+    kpad_ = convlab_halide::round_up(p.k, convlab_halide::kFcFilterBlock);
+    wt_.resize(size_t(p.c * p.r * p.s * kpad_));
+    bias_.resize(size_t(kpad_));
   }
   void set_weights(const float* w, const float* bias) override {
     PhaseTimer t;
@@ -418,7 +418,7 @@ class HalideFc : public HalideMethod {
     std::vector<float> w_kf(size_t(p_.k * F));
     xcorr_weights(p_, w, w_kf.data());
     for (int64_t k = 0; k < p_.k; ++k)
-      for (int64_t f = 0; f < F; ++f) wt_[size_t(f * k32_ + k)] = w_kf[size_t(k * F + f)];  // transposed
+      for (int64_t f = 0; f < F; ++f) wt_[size_t(f * kpad_ + k)] = w_kf[size_t(k * F + f)];  // transposed
     bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
@@ -426,7 +426,7 @@ class HalideFc : public HalideMethod {
     sync_halide_threads();
     PhaseTimer t;
     const int F = int(p_.c * p_.h * p_.w), K = int(p_.k), N = int(p_.n);
-    HBuf in(const_cast<float*>(input), F, N), wt(wt_.data(), int(k32_), F), b(bias_.data(), int(k32_)), out(output, K, N);
+    HBuf in(const_cast<float*>(input), F, N), wt(wt_.data(), int(kpad_), F), b(bias_.data(), int(kpad_)), out(output, K, N);
     run(halide_fc_manual(in, wt, b, out));
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
@@ -438,7 +438,7 @@ class HalideFc : public HalideMethod {
   std::unique_ptr<ConvMethod> clone() const override { return std::make_unique<HalideFc>(); }
 
  private:
-  int64_t k32_ = 0;
+  int64_t kpad_ = 0;
   Buffer<float> wt_, bias_;
 };
 
