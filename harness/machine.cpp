@@ -20,35 +20,45 @@ double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// 12 accumulators x the widest vector this build targets (peak_vector_bits) x 2 flops per FMA, `iters`
-// times; returns flops done. The result feeds a sink so the compiler cannot drop the loop. The build is
-// -march=native, so on an AVX-512 host this is the 512-bit peak, about twice the AVX2 one: what a peer library
-// (oneDNN's avx512_core kernels) can reach there, though convlab's own kernels are 256-bit.
-double fma_kernel(long iters, float* sink) {
+// The widest FMA this build targets (-march=native: the host's). On an AVX-512 host the peak is then the
+// 512-bit one, about twice the AVX2 one: what a peer library (oneDNN's avx512_core kernels) can reach there,
+// though convlab's own kernels are 256-bit.
 #if defined(__AVX512F__)
-  __m512 a[12];
-  for (int i = 0; i < 12; ++i) a[i] = _mm512_set1_ps(1.0f + 1e-7f * float(i));
-  const __m512 m = _mm512_set1_ps(0.9999999f), c = _mm512_set1_ps(1e-7f);
-  for (long it = 0; it < iters; ++it)
-    for (int i = 0; i < 12; ++i) a[i] = _mm512_fmadd_ps(a[i], m, c);
-  __m512 s = a[0];
-  for (int i = 1; i < 12; ++i) s = _mm512_add_ps(s, a[i]);
-  float out[16];
-  _mm512_storeu_ps(out, s);
-  *sink = out[0];
-  return double(iters) * 12 * 16 * 2;
+#define CONVLAB_WIDEST_FMA 1
+struct WidestFma {
+  using V = __m512;
+  static constexpr int kLanes = 16;
+  static V set1(float x) { return _mm512_set1_ps(x); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static float first(V v) { return _mm512_cvtss_f32(v); }
+};
 #elif defined(__AVX2__) && defined(__FMA__)
-  __m256 a[12];
-  for (int i = 0; i < 12; ++i) a[i] = _mm256_set1_ps(1.0f + 1e-7f * float(i));
-  const __m256 m = _mm256_set1_ps(0.9999999f), c = _mm256_set1_ps(1e-7f);
+#define CONVLAB_WIDEST_FMA 1
+struct WidestFma {
+  using V = __m256;
+  static constexpr int kLanes = 8;
+  static V set1(float x) { return _mm256_set1_ps(x); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static float first(V v) { return _mm256_cvtss_f32(v); }
+};
+#endif
+
+// 12 accumulators x the widest vector x 2 flops per FMA, `iters` times; returns flops done. The result
+// feeds a sink so the compiler cannot drop the loop.
+double fma_kernel(long iters, float* sink) {
+#ifdef CONVLAB_WIDEST_FMA
+  using F = WidestFma;
+  F::V a[12];
+  for (int i = 0; i < 12; ++i) a[i] = F::set1(1.0f + 1e-7f * float(i));
+  const F::V m = F::set1(0.9999999f), c = F::set1(1e-7f);
   for (long it = 0; it < iters; ++it)
-    for (int i = 0; i < 12; ++i) a[i] = _mm256_fmadd_ps(a[i], m, c);
-  __m256 s = a[0];
-  for (int i = 1; i < 12; ++i) s = _mm256_add_ps(s, a[i]);
-  float out[8];
-  _mm256_storeu_ps(out, s);
-  *sink = out[0];
-  return double(iters) * 12 * 8 * 2;
+    for (int i = 0; i < 12; ++i) a[i] = F::fma(a[i], m, c);
+  F::V s = a[0];
+  for (int i = 1; i < 12; ++i) s = F::add(s, a[i]);
+  *sink = F::first(s);
+  return double(iters) * 12 * F::kLanes * 2;
 #else
   float a[12][8];
   for (int i = 0; i < 12; ++i)
@@ -64,10 +74,8 @@ double fma_kernel(long iters, float* sink) {
 }  // namespace
 
 int peak_vector_bits() {
-#if defined(__AVX512F__)
-  return 512;
-#elif defined(__AVX2__) && defined(__FMA__)
-  return 256;
+#ifdef CONVLAB_WIDEST_FMA
+  return WidestFma::kLanes * 32;
 #else
   return 32;
 #endif
