@@ -7,15 +7,18 @@
 //     reads each tap's 8 channels from a few adjacent lines of one plane instead of one line in each of 8
 //     planes: a pass reads chunk/8 x R rows at once, few enough streams for the hardware prefetcher (ResNet-50
 //     res2-res4 and VGG-16 conv3_2 3x3 took 0.76-0.98x the time of the channel-plane layout, paired runs);
-//   * weights are packed as [K/KBLK][C/8][R][S][8][KBLK] (KBLK = 8 or 16 output channels adjacent, zero-filled
-//     past K and C): one aligned vector load per tap, input channel and output-channel vector;
+//   * weights are packed as [K/KBLK][C/8][R][S][8][KBLK] (KBLK = KV vectors of output channels adjacent,
+//     zero-filled past K and C): one aligned vector load per tap, input channel and output-channel vector;
 //   * the micro-kernel keeps KV vectors of output channels x NX output columns of accumulators in registers
-//     (2 x 6 = 12 when K > 8, 1 x 12 otherwise) and sweeps C x R x S: each input value is broadcast once and
-//     feeds KV FMAs, each weight vector feeds NX FMAs;
+//     and sweeps C x R x S: each input value is broadcast once and feeds KV FMAs, each weight vector feeds NX
+//     FMAs. The vector is the widest the build targets: AVX2, 8 floats, 2 x 6 (1 x 12 when K <= 8); AVX-512,
+//     16 floats in 32 registers, 2 x 14 (1 x 28 when K <= 16), which doubled VGG-16 conv1_2's speed on a
+//     Xeon (105 to 259 GFLOP/s at 2 threads) where oneDNN runs avx512_core kernels;
 //   * output rows are split into blocks of near-equal width (56 = 6 x 6 + 4 x 5), never padded to the register
 //     block; narrow late layers split the whole plane instead, blocks wrapping rows through per-position
 //     offsets (7x7 = 4 x 6 + 5 x 5), so they fill the registers as wide ones do;
-//   * input channel blocks are summed in passes whose packed weights fit in half of L1; a pass sweeps every
+//   * input channel blocks are summed in passes whose packed weights fit a budget (half of L1 with AVX2,
+//     half of a 1 MB L2 with AVX-512, whose wider blocks load fewer weights per FMA); a pass sweeps every
 //     block of a row (the span) before the next pass, with running sums in a per-thread buffer;
 //   * no software prefetch: with channel planes each tap prefetched the next block's input line (VGG-16,
 //     0.80-0.94x oneDNN's time instead of 0.73-0.90x); with channel blocks it made no difference;
@@ -53,7 +56,7 @@ class SlidingWindowConv : public ConvMethod {
   ConvProblem p_;
   bool pointwise_path() const { return PointwiseDirect::applies(p_); }  // 1x1: the members below are unused
   PointwiseDirect pointwise_;
-  int kv_ = 2;          // output-channel vectors per register block (KBLK = 8 * kv_)
+  int kv_ = 2;          // output-channel vectors per register block (KBLK = lanes * kv_)
   int64_t hp_ = 0;      // padded input height
   int64_t wp_ = 0;      // padded input width
   int64_t kblocks_ = 0;
