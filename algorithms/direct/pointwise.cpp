@@ -13,13 +13,18 @@
 namespace convlab {
 namespace {
 
+// Positions per vector: one register of the widest vector the build targets (16 floats with AVX-512, 8 with
+// AVX; two SSE registers per vector otherwise).
+#ifdef __AVX512F__
+constexpr int kLanes = 16;
+constexpr int kMR = 8;  // output channels per register block: 8 x 3 accumulators + 3 inputs of 32 registers
+#else
 constexpr int kLanes = 8;
-// Eight floats: one AVX register under -march=native on AVX machines (two SSE registers otherwise).
+constexpr int kMR = 4;  // output channels per register block: 4 x 3 accumulators + 3 inputs + 1 broadcast
+#endif
 typedef float Vec __attribute__((vector_size(4 * kLanes)));
-
-constexpr int kMR = 4;  // output channels per register block
-constexpr int kNV = 3;  // position vectors per register block: 4 x 3 accumulators + 3 inputs + 1 broadcast
-// Input channels per pass: a filter block's packed weights (256 x 4 floats, 4 KB) stay in L1.
+constexpr int kNV = 3;  // position vectors per register block
+// Input channels per pass: a filter block's packed weights (256 x MR floats, 4 or 8 KB) stay in L1.
 constexpr int64_t kMaxChunk = 256;
 // Input floats of one column of blocks in one pass (256 KB, half of a Zen 3 core's 512 KB L2): read once per
 // filter block.
@@ -58,12 +63,12 @@ void pointwise_block(const BlockArgs& a) {
   const int64_t out_stride = a.out_stride, in_stride = a.in_stride, channels = a.channels;
   Vec acc[MR][NV];
   if (a.init) {
-#pragma GCC unroll 4
+#pragma GCC unroll kMR
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 3
       for (int v = 0; v < NV; ++v) acc[i][v] = Vec{} + a.init[i];
   } else {
-#pragma GCC unroll 4
+#pragma GCC unroll kMR
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 3
       for (int v = 0; v < NV; ++v) acc[i][v] = load(out + i * out_stride + kLanes * v);
@@ -81,7 +86,7 @@ void pointwise_block(const BlockArgs& a) {
       for (int v = 0; v < NV; ++v) acc[i][v] += x[v] * wi;
     }
   }
-#pragma GCC unroll 4
+#pragma GCC unroll kMR
   for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 3
     for (int v = 0; v < NV; ++v) store(out + i * out_stride + kLanes * v, acc[i][v]);
@@ -192,7 +197,7 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
     for (int64_t pass = 0; pass < passes; ++pass) {
       const int64_t c0 = pass * chunk_, cn = std::min(chunk_, p.c - c0);
       a.channels = cn;
-      // The column's input, one register block at a time: [channels][8 x nv] from vector v, zero past x1.
+      // The column's input, one register block at a time: [channels][lanes x nv] from vector v, zero past x1.
       for_each_block([&](int64_t v, int nv, int64_t xs, int64_t width, int64_t len) {
         float* dst = panel + v * kLanes * cn;
         const float* row = src + (n * p.c + c0) * P + xs;
@@ -236,7 +241,7 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
 }
 
 double PointwiseDirect::actual_flops() const {
-  // The tail's vector computes all 8 lanes.
+  // The tail's vector computes all its lanes.
   const ConvProblem& p = p_;
   const int64_t computed = (positions_ + kLanes - 1) / kLanes * kLanes;
   return 2.0 * double(p.n) * double(p.k) * double(p.c) * double(computed);

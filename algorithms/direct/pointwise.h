@@ -5,13 +5,15 @@
 // transpose every result into NCHW and reads one cache line per channel for a single broadcast; it ran at
 // 25-58% of peak on ResNet-50's 1x1 layers (reference run at 12be078, 2 threads). Here, as in a BLAS
 // micro-kernel (and oneDNN's 1x1 kernels):
-//   * a register block is MR = 4 output channels x NV = 3 vectors of 8 consecutive positions, 12
-//     accumulators: each channel step loads 3 input vectors and broadcasts 4 packed weights, and the
-//     results are whole NCHW rows, stored without a transpose;
+//   * a register block is MR output channels x NV = 3 vectors of consecutive positions: each channel step
+//     loads 3 input vectors and broadcasts MR packed weights, and the results are whole NCHW rows, stored
+//     without a transpose. The vector is the widest the build targets: AVX2, MR = 4 x 3 vectors of 8 (12
+//     accumulators of 16 registers); AVX-512, MR = 8 x 3 vectors of 16 (24 of 32), which took 0.56-0.65x
+//     the time on ResNet-50's 1x1 layers on a Xeon (2 threads) where oneDNN runs avx512_core kernels;
 //   * weights are packed pass-major, [passes][K/MR][chunk][MR] (zero past K): a pass's filter blocks are
 //     one contiguous stream;
-//   * input channels are summed in passes of at most 256 (a block's weights, 4 KB, stay in L1); a pass
-//     packs a column of the plane, sized to L2, into per-block panels [channel][8 x NV] (zero past the
+//   * input channels are summed in passes of at most 256 (a block's weights, 4 or 8 KB, stay in L1); a pass
+//     packs a column of the plane, sized to L2, into per-block panels [channel][lanes x NV] (zero past the
 //     plane's end), then runs every filter block of the work item over it, accumulating in the output
 //     itself (the first pass starts from the bias). Reading the planes in place with a stride instead took
 //     1.15x the time (geomean; same-run A/B, ResNet-50's 15 1x1 layers, 1 thread);
@@ -50,14 +52,14 @@ class PointwiseDirect {
   int64_t positions_ = 0;  // P = OH x OW
   int64_t kblocks_ = 0;    // filter blocks of MR
   int64_t chunk_ = 1;      // input channels per pass
-  int64_t column_ = 0;     // positions per column of register blocks (a multiple of NV x 8)
+  int64_t column_ = 0;     // positions per column of register blocks (a multiple of NV x lanes)
   int64_t pblocks_ = 1;    // columns of blocks per plane
   int64_t groups_ = 1;     // filter-block groups per column (work items = N x pblocks x groups)
   int planned_threads_ = 1;
   Buffer<float> gathered_;  // [N][C][P] unless p_.dense_pointwise()
   Buffer<float> packed_w_;  // [K/MR][C][MR]
   Buffer<float> bias_;      // [K/MR * MR], zeros without bias
-  Buffer<float> panels_;    // per thread: one pass of one column, packed per register block [chunk][8 x nv]
+  Buffer<float> panels_;    // per thread: one pass of one column, packed per register block [chunk][lanes x nv]
 };
 
 }  // namespace convlab
