@@ -8,7 +8,7 @@ using namespace Halide;
 class DirectConv : public Generator<DirectConv> {
  public:
   Input<Buffer<float>> input{"input", 4};      // [x, y, c, n]
-  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * 16 + f (filter_block.h)
+  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * kFilterBlock + f (filter_block.h)
   Input<Buffer<float>> bias{"bias", 1};        // [k]
   Input<int> stride_x{"stride_x", 1, 1, 64}, stride_y{"stride_y", 1, 1, 64};
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
@@ -44,9 +44,9 @@ class DirectConv : public Generator<DirectConv> {
   Func in{"in"};  // the zero-padded input
 
   // The plain kernel's register block (algorithms/direct/sliding_window.h), in Halide: filters in the
-  // vector lanes. Weights arrive in blocks of 16 filters, filter innermost (filter_block.h), packed by the
+  // vector lanes. Weights arrive in blocks of kFilterBlock filters, filter innermost (filter_block.h), packed by the
   // host before timing as the plain method packs its own: one dense vector load per tap and 8 filters,
-  // and a pass's weights contiguous. Each parallel item is one output row x 16 filters, whose sums (conv)
+  // and a pass's weights contiguous. Each parallel item is one output row x kFilterBlock filters, whose sums (conv)
   // sit in a row buffer, filters innermost. The update (common.h's filters_in_lanes_product) sweeps input
   // channels in passes of kChunk (the pass's weights stay in L1) and, within a pass, blocks of 6 columns x
   // 2 filter vectors: 12 accumulators in registers, each broadcast input value feeding 2 FMAs and each
@@ -58,11 +58,11 @@ class DirectConv : public Generator<DirectConv> {
   static constexpr int kChunk = 16, kChunk1x1 = 128;
   void schedule_filters_in_lanes() {
     const int V = convlab_halide::kVectorLanes;
-    output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from the weight blocks
+    output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
     Var ko{"ko"}, ki{"ki"}, t{"t"};
     in.compute_at(output, n).vectorize(in.args()[0], V, TailStrategy::GuardWithIf);
     Var yo{"yo"}, yi{"yi"};
-    // A parallel item is `rows` output rows x 16 filters; its sums (conv) cover those rows.
+    // A parallel item is `rows` output rows x kFilterBlock filters; its sums (conv) cover those rows.
     auto block = [&](auto&& stage, TailStrategy tail, int rows) {
       stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(y, yo, yi, rows, TailStrategy::GuardWithIf)
           .reorder(x, ki, yi, yo, ko, n).fuse(yo, ko, t).parallel(t).vectorize(x, V, tail);

@@ -14,7 +14,7 @@ using namespace Halide;
 class FftConv : public Generator<FftConv> {
  public:
   Input<Buffer<float>> input{"input", 4};  // [x, y, c, n]
-  Input<Buffer<float>> U{"U", 6};          // [f, re/im, c, u, v, kb]: transformed weights of filter kb * 16 + f
+  Input<Buffer<float>> U{"U", 6};          // [f, re/im, c, u, v, kb]: weights of filter kb * kFilterBlock + f
   Input<Buffer<float>> Fx{"Fx", 3};        // [i, u, re/im]: e^{-2 pi i u i / T}, u < T/2 + 1
   Input<Buffer<float>> Fy{"Fy", 3};        // [j, v, re/im]: e^{-2 pi i v j / T}
   Input<Buffer<float>> Iy{"Iy", 3};        // [v, j, re/im]: e^{+2 pi i v j / T}
@@ -43,7 +43,7 @@ class FftConv : public Generator<FftConv> {
                                {z[0] * Fy(rj, v, 0) - z[1] * Fy(rj, v, 1), z[0] * Fy(rj, v, 1) + z[1] * Fy(rj, v, 0)});
     }
     // Per bin, the complex product over channels: M[u, v] = U[u, v] (K x C) times V[u, v] (C x tiles).
-    // U comes in blocks of 16 filters, filter innermost (filter_block.h), re and im of a channel adjacent.
+    // U comes in blocks of kFilterBlock filters, filter innermost (filter_block.h), re and im of a channel adjacent.
     U.dim(0).set_bounds(0, convlab_halide::kFilterBlock);
     auto w = [&](int part, Expr c_, Expr k_) {
       return U(k_ % convlab_halide::kFilterBlock, part, c_, u, v, k_ / convlab_halide::kFilterBlock);
@@ -92,7 +92,7 @@ class FftConv : public Generator<FftConv> {
   // innermost, [c, t, u, v]. Transforms: per tile and 8 channels (filters), a parallel item, each DFT pass
   // a register-blocked small matrix product: kRows outputs of the transformed index x (re, im) of
   // accumulators over the summed index, each coefficient a broadcast. Products: common.h's
-  // tile_block_product in complex, per bin and 16-filter block. The host pads U with zero filters to whole
+  // tile_block_product in complex, per bin and filter block. The host pads U with zero filters to whole
   // blocks; V and M are internal, so channel and filter blocks round up (the padded input reads zeros).
   // Tile sizes T are multiples of 8, so kRows blocks of the T-long indices are exact. All of it runs per
   // band of output rows (about kTileBlock tiles), as in winograd_generator.cpp.
@@ -100,7 +100,7 @@ class FftConv : public Generator<FftConv> {
   void schedule_transform_then_bin_products() {
     const int vec = convlab_halide::kVectorLanes;
     const TailStrategy up = TailStrategy::RoundUp;
-    output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
+    output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads from U
     Var item{"item"}, jo{"jo"}, ji{"ji"};
     // Bands of about kTileBlock tiles (whole tile rows at stride 1), at most the output's height.
     const Expr band = clamp(out_h * max(1, convlab_halide::kTileBlock / tiles_x) / stride_y, 1, output.dim(1).extent());

@@ -169,7 +169,7 @@ class HalideLayerConv : public HalideMethod {
   }
   void set_weights(const float* w, const float* bias) override {
     PhaseTimer t;
-    // KCRS -> blocks of 16 filters, filter innermost: [K / 16][c][r][s][16] (filter_block.h)
+    // KCRS -> blocks of kFilterBlock filters, filter innermost: [K / F][c][r][s][F] (filter_block.h)
     Buffer<float> kcrs(size_t(p_.weight_elems()));
     xcorr_weights(p_, w, kcrs.data());
     w_.zero();
@@ -282,8 +282,8 @@ class HalideTiledConv : public HalideMethod {
   void set_weights(const float* w, const float* bias) override {
     PhaseTimer t;
     U_.zero();
-    // [k][c][position][re/im] -> [k / 16][position][c][re/im][16] (filter_block.h): a block's weights for one
-    // position are contiguous over channels.
+    // [k][c][position][re/im] -> [k / F][position][c][re/im][F], F = kFilterBlock (filter_block.h): a
+    // block's weights for one position are contiguous over channels.
     const int64_t P = t_->positions, C = p_.c, vals = vals_;
     Buffer<float> kcp(size_t(p_.k * C * P * vals));
     transform_weights(p_, *t_, w, kcp.data(), size_t(P * vals), size_t(vals));

@@ -9,7 +9,7 @@ using namespace Halide;
 class Im2colConv : public Generator<Im2colConv> {
  public:
   Input<Buffer<float>> input{"input", 4};      // [x, y, c, n]
-  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * 16 + f (filter_block.h)
+  Input<Buffer<float>> weights{"weights", 5};  // [f, s, r, c, kb]: filter kb * kFilterBlock + f (filter_block.h)
   Input<Buffer<float>> bias{"bias", 1};
   Input<int> stride_x{"stride_x", 1, 1, 64}, stride_y{"stride_y", 1, 1, 64};
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
@@ -52,7 +52,7 @@ class Im2colConv : public Generator<Im2colConv> {
   // innermost) is built once and multiplied by every filter block of the group.
   //
   // The product is the direct schedule's micro-kernel (direct_generator.cpp) reading the lowered matrix:
-  // filters in the vector lanes (the host packs the weights as the GEMM's A panel: blocks of 16 filters,
+  // filters in the vector lanes (the host packs the weights as the GEMM's A panel: blocks of kFilterBlock filters,
   // filter innermost, filter_block.h), 6 output columns x 2 filter vectors of accumulators, each
   // broadcast lowered value feeding 2 FMAs, the reduction in passes of kChunk channels: the pass's
   // weights and lowered rows (8 channels x 9 taps: 4.6 KB and 8 KB on a 28-wide row) share L1.
@@ -67,7 +67,7 @@ class Im2colConv : public Generator<Im2colConv> {
   static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowRows = 7, kNarrowFilterVectors = 4;
   void schedule_lowered_rows_filters_in_lanes() {
     const int V = convlab_halide::kVectorLanes;
-    output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from the weight blocks
+    output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
     Var yo{"yo"}, yi{"yi"}, ko{"ko"}, ki{"ki"}, kg{"kg"}, t{"t"};
     auto wide = [&](auto&& stage) {
       stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).reorder(x, ki, ko, y, n).fuse(y, n, t).parallel(t)
@@ -83,7 +83,7 @@ class Im2colConv : public Generator<Im2colConv> {
     // 0.9-1.4x 1 thread's time. Same-run A/B on the five flattened ResNet-50 layers: 2 threads 0.51-0.56x
     // the time (two rounds), 1 thread 1.01-1.09x (the second lowering).
     auto single_row = [&](auto&& stage) {
-      const Expr half = (output.dim(2).extent() + 4 * V - 1) / (4 * V);  // 16-filter blocks per half
+      const Expr half = (output.dim(2).extent() + 4 * V - 1) / (4 * V);  // filter blocks per half
       stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kg, ko, half, TailStrategy::GuardWithIf)
           .reorder(x, ki, ko, kg, y, n).fuse(kg, y, t).fuse(t, n, t).parallel(t)
           .vectorize(x, V, TailStrategy::ShiftInwards);

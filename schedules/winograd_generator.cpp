@@ -19,7 +19,7 @@ class WinogradConv : public Generator<WinogradConv> {
   // The schedule for images of few tiles (schedule_tiles_in_lanes), fixed builds only.
   GeneratorParam<bool> tiles_in_lanes{"tiles_in_lanes", false};
   Input<Buffer<float>> input{"input", 4};  // [x, y, c, n]
-  Input<Buffer<float>> U{"U", 5};          // [f, c, a, b, kb]: transformed weights of filter kb * 16 + f, a along x, b along y
+  Input<Buffer<float>> U{"U", 5};          // [f, c, a, b, kb]: filter kb * kFilterBlock + f, a along x, b along y
                                            // (tiles_in_lanes: blocks of 6 filters, filter_block.h)
   Input<Buffer<float>> BTw{"BTw", 2};      // B^T for columns, [col, row] (alpha_w x alpha_w)
   Input<Buffer<float>> BTh{"BTh", 2};      // B^T for rows
@@ -55,7 +55,7 @@ class WinogradConv : public Generator<WinogradConv> {
     convlab_halide::sum_over(tmp, {a, j, t, c, n}, ri, {btw(ri, a) * d(ri, j, t, c, n)});
     convlab_halide::sum_over(V, {a, b, t, c, n}, rj, {bth(rj, b) * tmp(a, rj, t, c, n)});
     // M[a, b] = U[a, b] (K x C) times V[a, b] (C x tiles): where the time should go.
-    // U comes in blocks of 16 filters (6 with tiles in lanes), filter innermost (filter_block.h): a block's
+    // U comes in blocks of kFilterBlock filters (6 with tiles in lanes), filter innermost (filter_block.h): a block's
     // weights for one position are contiguous over channels.
     const int block = tiles_in_lanes ? convlab_halide::kLaneFilterBlock : convlab_halide::kFilterBlock;
     U.dim(0).set_bounds(0, block);
@@ -130,7 +130,7 @@ class WinogradConv : public Generator<WinogradConv> {
   // with kTransformTiles tiles of accumulators over the summed index, each coefficient a broadcast (the
   // transform sizes are runtime values, so the tiles are the block that is always whole). Products:
   // common.h's tile_block_product, the direct schedule's micro-kernel with tiles for output columns, per
-  // position and 16-filter block. The host pads U with zero filters to whole blocks; V and M are internal, so
+  // position and filter block. The host pads U with zero filters to whole blocks; V and M are internal, so
   // channel, filter and tile blocks round up (the padded input reads zeros). All of it runs per band of
   // output rows (about kTileBlock tiles), so a band's V and M stay in cache between the phases on large
   // images (VGG-16 conv1_2's whole V at F(6,3) is 24 MB); smaller images are one band. Output: the final copy
@@ -141,7 +141,7 @@ class WinogradConv : public Generator<WinogradConv> {
   void schedule_transform_then_tile_gemm() {
     const int vec = convlab_halide::kVectorLanes;
     const TailStrategy up = TailStrategy::RoundUp;
-    output.dim(2).set_min(0);  // filter blocks start at multiples of 16: dense vector loads from U's blocks
+    output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads from U
     Var to{"to"}, tj{"tj"}, item{"item"};
     const LoopLevel per_band = bands(vec, filters_first);
     d.reorder_storage(c, i, j, t, n);
