@@ -73,7 +73,9 @@ template <int KV, int NX, int SW>
 void conv_block(const BlockArgs& a) {
   int64_t off[NX];
 #pragma GCC unroll 32
-  for (int j = 0; j < NX; ++j) off[j] = SW < 0 ? a.col[j] : j * (SW > 0 ? SW * a.cb : a.sw);
+  for (int j = 0; j < NX; ++j) off[j] = SW < 0 ? a.col[j] : j * (SW > 0 ? SW * kChannelBlock : a.sw);
+  // SW > 0: whole channel blocks, so the column offsets and the channel loop's trip count are constants.
+  const int cb = SW > 0 ? kChannelBlock : a.cb;
   // The loops over KV and NX are unrolled by name: GCC's own limit kept AVX-512's 1 x 28 block's
   // accumulators on the stack.
   Vec acc[KV][NX];
@@ -87,7 +89,7 @@ void conv_block(const BlockArgs& a) {
   for (int64_t b = 0; b < a.blocks; ++b, in += a.plane)
     for (int t = 0; t < a.ntaps; ++t) {
       const float* src = in + a.taps[t];
-      for (int i = 0; i < a.cb; ++i, w += kLanes * KV) {
+      for (int i = 0; i < cb; ++i, w += kLanes * KV) {
         Vec wv[KV];
 #pragma GCC unroll 32
         for (int v = 0; v < KV; ++v) wv[v] = *reinterpret_cast<const Vec*>(w + kLanes * v);
@@ -176,7 +178,7 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
       const int64_t oy = pos / ow, ox = pos % ow;
       blk.in_off = (oy * p.sh * wp_ + ox * p.sw) * cb_;
       if (ox + blk.nx <= ow) {
-        blk.sw = p.sw == 1 ? 1 : 0;
+        blk.sw = p.sw == 1 && cb_ == kChannelBlock ? 1 : 0;
       } else {
         blk.sw = -1;
         blk.cols = cols_.size();
