@@ -10,6 +10,7 @@
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
 #include "../tiled/lane_transpose.h"
+#include "../unroll.h"
 
 namespace convlab {
 namespace {
@@ -72,16 +73,16 @@ struct BlockArgs {
 template <int KV, int NX, int SW>
 void conv_block(const BlockArgs& a) {
   int64_t off[NX];
-#pragma GCC unroll 32
+  CONVLAB_UNROLL
   for (int j = 0; j < NX; ++j) off[j] = SW < 0 ? a.col[j] : j * (SW > 0 ? SW * kChannelBlock : a.sw);
   // SW > 0: whole channel blocks, so the column offsets and the channel loop's trip count are constants.
   const int cb = SW > 0 ? kChannelBlock : a.cb;
-  // The loops over KV and NX are unrolled by name: GCC's own limit kept AVX-512's 1 x 28 block's
+  // The loops over KV and NX are unrolled whole (unroll.h): GCC's own limit kept AVX-512's 1 x 28 block's
   // accumulators on the stack.
   Vec acc[KV][NX];
-#pragma GCC unroll 32
+  CONVLAB_UNROLL
   for (int v = 0; v < KV; ++v)
-#pragma GCC unroll 32
+    CONVLAB_UNROLL
     for (int j = 0; j < NX; ++j)
       acc[v][j] = *reinterpret_cast<const Vec*>(a.first ? a.bias + kLanes * v : a.partial + (j * KV + v) * kLanes);
   const float* in = a.in;
@@ -91,28 +92,28 @@ void conv_block(const BlockArgs& a) {
       const float* src = in + a.taps[t];
       for (int i = 0; i < cb; ++i, w += kLanes * KV) {
         Vec wv[KV];
-#pragma GCC unroll 32
+        CONVLAB_UNROLL
         for (int v = 0; v < KV; ++v) wv[v] = *reinterpret_cast<const Vec*>(w + kLanes * v);
-#pragma GCC unroll 32
+        CONVLAB_UNROLL
         for (int j = 0; j < NX; ++j) {
           const float x = src[off[j] + i];
-#pragma GCC unroll 32
+          CONVLAB_UNROLL
           for (int v = 0; v < KV; ++v) acc[v][j] += wv[v] * x;
         }
       }
     }
   if (!a.last) {
-#pragma GCC unroll 32
+    CONVLAB_UNROLL
     for (int v = 0; v < KV; ++v)
-#pragma GCC unroll 32
+      CONVLAB_UNROLL
       for (int j = 0; j < NX; ++j) *reinterpret_cast<Vec*>(a.partial + (j * KV + v) * kLanes) = acc[v][j];
     return;
   }
   // Lane l of acc[v][j] is output channel kLanes*v+l at position j: transpose through a small tile into NKHW rows.
   float tile[KV * kLanes][NX];
-#pragma GCC unroll 32
+  CONVLAB_UNROLL
   for (int v = 0; v < KV; ++v)
-#pragma GCC unroll 32
+    CONVLAB_UNROLL
     for (int j = 0; j < NX; ++j)
       for (int l = 0; l < kLanes; ++l) tile[v * kLanes + l][j] = acc[v][j][l];
   for (int k = 0; k < a.kvalid; ++k) std::memcpy(a.out + k * a.out_plane, tile[k], sizeof tile[k]);
