@@ -1,34 +1,29 @@
 // The multiply phase's kernel for real transforms (Winograd), tiles in the vector lanes (NNPACK's tuple
-// GEMM): for NK filters and NV vectors of kProductLanes tiles, at one transform position,
+// GEMM): for NK filters and NV vectors of kLanes tiles, at one transform position,
 //   M[j][i][lane] = sum_c U[c][i] * V[j][c][lane]            (+ M[j][i][lane] when `add`)
 // U holds the NK filters of a channel adjacent, channels ldu apart, and is read in order: each value is
 // broadcast once and feeds NV FMAs; each V vector feeds NK. The NK x NV accumulators stay in registers
-// (12 of AVX2's 16, 24 of AVX-512's 32). U needs no packing per call, unlike a library GEMM's A operand: at one position of a
-// late ResNet-50 layer (K = C = 256, 16 tiles) packing U cost more than the 16-column product itself.
+// (12 of AVX2's 16, 24 of AVX-512's 32). U needs no packing per call, unlike a library GEMM's A operand:
+// at one position of a late ResNet-50 layer (K = C = 256, 16 tiles) packing U cost more than the 16-column
+// product itself.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <utility>
 
+#include "../unroll.h"
 #include "tile_transform.h"
 
 namespace convlab {
 
-// Tiles per product vector: the widest vector the build targets. The transforms move tiles 8 at a time
-// (TileTransform::kLanes); with AVX-512 a product vector holds two of their batches side by side, so the
-// product runs 16-float FMAs while the transforms stay as they are (one AVX-512 core, 2 threads: AVX2's
-// vectors left half of its FMA width unused).
+// The lane product's register blocks: up to 12 filters for one tile vector and 6 for two with AVX2 (of 16
+// registers); 24 and 12 with AVX-512 (of 32), whose vectors hold 16 tiles.
 #ifdef __AVX512F__
-constexpr int kProductLanes = 16;
-// The lane product's register blocks: up to 24 filters for one tile vector, 12 for two.
 constexpr int kLaneProductFilters[3] = {0, 24, 12};
 #else
-constexpr int kProductLanes = TileTransform::kLanes;
-// The lane product's register blocks: up to 12 filters for one tile vector, 6 for two.
 constexpr int kLaneProductFilters[3] = {0, 12, 6};
 #endif
-static_assert(kProductLanes % TileTransform::kLanes == 0, "a product vector holds whole transform batches");
 
 // STREAM: U comes from memory, read once per call (the three-phase path: 9-38 MB of U on VGG-16 conv5 and
 // ResNet-50 res4-res5), so each channel step prefetches 4 KB ahead of it; the hardware prefetcher alone
@@ -37,29 +32,29 @@ static_assert(kProductLanes % TileTransform::kLanes == 0, "a product vector hold
 template <int NK, int NV, bool STREAM>
 void lane_product(const float* U, int64_t ldu, const float* V, int64_t ldv, int64_t channels, float* M,
                   int64_t ldm, bool add) {
-  constexpr int L = kProductLanes;
+  constexpr int L = TileTransform::kLanes;
   typedef float Vec __attribute__((vector_size(4 * L)));
-  // Every loop over NK or NV unrolled by name: GCC's own limit left 22 accumulators of AVX-512 on the
-  // stack (a load and a store per FMA), which made the 16-lane product slower than the 8-lane one.
+  // Every loop over NK or NV unrolled whole (unroll.h): GCC's own limit left 22 accumulators of AVX-512
+  // on the stack (a load and a store per FMA), which made the first 16-lane product slower than 8 lanes.
   Vec acc[NV][NK];
-#pragma GCC unroll 32
+  CONVLAB_UNROLL
   for (int j = 0; j < NV; ++j)
-#pragma GCC unroll 32
+    CONVLAB_UNROLL
     for (int i = 0; i < NK; ++i) acc[j][i] = Vec{};
   for (int64_t c = 0; c < channels; ++c) {
     Vec v[NV];
-#pragma GCC unroll 32
+    CONVLAB_UNROLL
     for (int j = 0; j < NV; ++j) v[j] = *reinterpret_cast<const Vec*>(V + j * ldv + c * L);
     const float* u = U + c * ldu;
     if (STREAM) __builtin_prefetch(u + 1024);
-#pragma GCC unroll 32
+    CONVLAB_UNROLL
     for (int i = 0; i < NK; ++i)
-#pragma GCC unroll 32
+      CONVLAB_UNROLL
       for (int j = 0; j < NV; ++j) acc[j][i] += u[i] * v[j];
   }
-#pragma GCC unroll 32
+  CONVLAB_UNROLL
   for (int j = 0; j < NV; ++j)
-#pragma GCC unroll 32
+    CONVLAB_UNROLL
     for (int i = 0; i < NK; ++i) {
       Vec* m = reinterpret_cast<Vec*>(M + j * ldm + i * L);
       *m = add ? *m + acc[j][i] : acc[j][i];  // add: a later block of channels, summed on its own

@@ -44,31 +44,33 @@ inline void store_first(float* dst, __m256 v, int n) {
 }
 #endif
 
-// out[j * 8 + l] = src[l][j] for j < n <= 8. Reads 8 floats from every src[l] (the caller makes sure they
-// exist), writes n vectors.
-inline void rows_to_lanes(const float* const src[8], int n, float* out) {
+// out[j * stride + l] = src[l][j] for j < n <= 8 (stride: floats per element of the lane layout, 8 or a
+// multiple, whose other lanes the call leaves alone). Reads 8 floats from every src[l] (the caller makes
+// sure they exist), writes n vectors of 8.
+inline void rows_to_lanes(const float* const src[8], int n, float* out, int stride = 8) {
 #ifdef __AVX__
   __m256 r[8];
   for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(src[l]);
   transpose8x8(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
-  for (int j = 0; j < n; ++j) _mm256_storeu_ps(out + j * 8, r[j]);
+  for (int j = 0; j < n; ++j) _mm256_storeu_ps(out + j * stride, r[j]);
 #else
   for (int j = 0; j < n; ++j)
-    for (int l = 0; l < 8; ++l) out[j * 8 + l] = src[l][j];
+    for (int l = 0; l < 8; ++l) out[j * stride + l] = src[l][j];
 #endif
 }
 
-// dst[l][j] = in[j * 8 + l] + bias for j < n <= 8. Reads n vectors, writes exactly n floats per lane.
-inline void lanes_to_rows(const float* in, int n, float bias, float* const dst[8]) {
+// dst[l][j] = in[j * stride + l] + bias for j < n <= 8. Reads n vectors of 8, writes exactly n floats per
+// lane.
+inline void lanes_to_rows(const float* in, int n, float bias, float* const dst[8], int stride = 8) {
 #ifdef __AVX__
   __m256 r[8];
-  for (int j = 0; j < 8; ++j) r[j] = j < n ? _mm256_loadu_ps(in + j * 8) : _mm256_setzero_ps();
+  for (int j = 0; j < 8; ++j) r[j] = j < n ? _mm256_loadu_ps(in + j * stride) : _mm256_setzero_ps();
   transpose8x8(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
   const __m256 b = _mm256_set1_ps(bias);
   for (int l = 0; l < 8; ++l) store_first(dst[l], _mm256_add_ps(r[l], b), n);
 #else
   for (int l = 0; l < 8; ++l)
-    for (int j = 0; j < n; ++j) dst[l][j] = in[j * 8 + l] + bias;
+    for (int j = 0; j < n; ++j) dst[l][j] = in[j * stride + l] + bias;
 #endif
 }
 

@@ -18,7 +18,13 @@ namespace convlab {
 
 class TileTransform {
  public:
-  static constexpr int kLanes = 8;  // one AVX register of floats
+  // One vector of the widest the build targets: 16 floats with AVX-512, 8 with AVX. With AVX-512 and 8,
+  // the transforms used half of each FMA and shuffle (Winograd's input and output phases).
+#ifdef __AVX512F__
+  static constexpr int kLanes = 16;
+#else
+  static constexpr int kLanes = 8;
+#endif
   virtual ~TileTransform() = default;
   int in_h = 0, in_w = 0;    // input tile
   int out_h = 0, out_w = 0;  // output tile (in_h - kernel_h + 1)

@@ -28,20 +28,19 @@ void TiledConv::plan(const ConvProblem& p) {
   tiles_ = p.n * tiles_h_ * tiles_w_;
   constexpr int L = TileTransform::kLanes;
   tile_blocks_ = (tiles_ + L - 1) / L;
-  product_blocks_ = (tiles_ + kProductLanes - 1) / kProductLanes;
   const size_t P = size_t(t_->positions);
-  // Fused batches re-read all of U once per batch of kProductLanes tiles, from the last-level cache at best; the
+  // Fused batches re-read all of U once per batch of kLanes tiles, from the last-level cache at best; the
   // three-phase form instead writes and re-reads V and M through memory. Fuse when U is small enough to
   // stay cached and re-reading it costs less than V and M's round trip (L3 taken as ~4x memory's
   // bandwidth): large images with few channels (ResNet-50 res2, VGG-16 conv1-2), not small deep layers.
   const double u_bytes = 4.0 * double(P) * double(p.k * p.c);
   const double vm_bytes = 4.0 * double(P) * double((p.c + p.k) * tiles_);
-  fused_ = !t_->complex && u_bytes <= 4e6 && u_bytes * double(product_blocks_) < 4.0 * 2.0 * vm_bytes;
+  fused_ = !t_->complex && u_bytes <= 4e6 && u_bytes * double(tile_blocks_) < 4.0 * 2.0 * vm_bytes;
   // Three-phase and real: lane_product where a position's V is narrow (at most 64 KB: few tiles, the late
   // layers), where a library GEMM's per-call packing of U outweighs the product; dnnl_sgemm on wide ones,
   // where lane_product was no faster and its blocked layout cost the transforms their row order (VGG-16
   // conv3_2 F(6,3), 100 tiles: 1.11-1.15x the time, paired).
-  lanes_ = !t_->complex && !fused_ && double(product_blocks_ * kProductLanes) * double(p.c) * 4.0 <= 65536.0;
+  lanes_ = !t_->complex && !fused_ && double(tile_blocks_ * L) * double(p.c) * 4.0 <= 65536.0;
   // Real transforms: filter blocks of near-equal size, none above lane_product's register block (fused,
   // one tile vector: 64 = 11, 11, 11, 11, 10, 10 with AVX2; three-phase, two tile vectors at a time).
   filter_blocks_.clear();
@@ -55,11 +54,8 @@ void TiledConv::plan(const ConvProblem& p) {
     }
   }
   U_.resize(P * size_t(p.k * p.c * vals_));
-  // lanes_: whole product blocks (lane_product's layout), the last one's missing lanes computed on zeros:
-  // the transforms write zeros for the missing tiles of their last batch, and a product block's batch
-  // past the last tile is never written, so V starts zeroed.
+  // lanes_: whole tile blocks (lane_product's layout), the last one's missing lanes computed on zeros.
   V_.resize(fused_ ? 0 : P * size_t(lanes_ ? position_stride(p.c) : p.c * tiles_ * vals_));
-  if (lanes_) V_.zero();
   M_.resize(fused_ ? 0 : P * size_t(lanes_ ? position_stride(p.k) : p.k * tiles_ * vals_));
   bias_.resize(size_t(p.k));
   // Per thread: the transform's scratch, one batch of gathered tiles, and the staging of a partial batch
@@ -200,11 +196,12 @@ void TiledConv::gather_tiles(const float* input, int64_t c, int64_t t0, int lane
       src[l] = edge[l], pitch[l] = span;
     }
     for (int i = 0; i < ih; ++i)
-      for (int jb = 0; jb < iw; jb += 8) {
-        const float* rows[L];
-        for (int l = 0; l < L; ++l) rows[l] = src[l] + i * pitch[l] + jb;
-        rows_to_lanes(rows, std::min(8, iw - jb), tiles + size_t(i * iw + jb) * L);
-      }
+      for (int jb = 0; jb < iw; jb += 8)
+        for (int g = 0; g < L; g += 8) {  // lanes 8 at a time
+          const float* rows[8];
+          for (int l = 0; l < 8; ++l) rows[l] = src[g + l] + i * pitch[g + l] + jb;
+          rows_to_lanes(rows, std::min(8, iw - jb), tiles + size_t(i * iw + jb) * L + g, L);
+        }
     return;
   }
   for (int l = 0; l < L; ++l) {
@@ -244,8 +241,8 @@ void TiledConv::input_transform(const float* input) {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
     float* tiles = scratch + (t_->scratch_floats() + 15) / 16 * 16;  // [ih * iw][L]
     const LaneStage stage{tiles + (size_t(ih * iw) * L + 15) / 16 * 16, size_t(t_->positions), vals_};
-    // lanes_ ([P][product block][C][kProductLanes]): a batch's channels one after the other, so V is written
-    // in whole vectors (the fused path's order, with its prefetch of the next channel's rows). The GEMMs' rows
+    // lanes_ ([P][tile block][C][L]): a tile block's channels one after the other, so V is written in whole
+    // lines (the fused path's order, with its prefetch of the next channel's rows). The GEMMs' rows
     // ([P][C][tiles]): a channel's tiles one after the other.
 #pragma omp for schedule(static)
     for (int64_t item = 0; item < p.c * tile_blocks_; ++item) {
@@ -255,7 +252,7 @@ void TiledConv::input_transform(const float* input) {
       if (lanes_ && c + 1 < p.c) prefetch_tiles(input, c + 1, t0, lanes);
       gather_tiles(input, c, t0, lanes, tiles);
       if (lanes_) {  // all lanes: the missing ones hold zeros, so V's padding does too
-        t_->input(tiles, V_.data() + lane_offset(t0, p.c) + c * kProductLanes, stride, L, scratch);
+        t_->input(tiles, V_.data() + t0 / L * block_stride(p.c) + c * L, stride, L, scratch);
         continue;
       }
       float* row = V_.data() + (c * tiles_ + t0) * vals_;
@@ -299,8 +296,8 @@ void TiledConv::multiply() {
 void TiledConv::multiply_lanes() {
   const ConvProblem& p = p_;
   constexpr int64_t kSumBlock = 256;
-  constexpr int L = kProductLanes;
-  const int64_t C = p.c, P = t_->positions, TB = product_blocks_;
+  constexpr int L = TileTransform::kLanes;
+  const int64_t C = p.c, P = t_->positions, TB = tile_blocks_;
   const int64_t vb = block_stride(C), vpos = position_stride(C), mb = block_stride(p.k), mpos = position_stride(p.k);
   const int64_t blocks = int64_t(filter_blocks_.size());
 #pragma omp parallel for collapse(2) schedule(static)
@@ -349,11 +346,12 @@ void TiledConv::scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lan
       }
     }
     for (int i = 0; i < oh; ++i)
-      for (int jb = 0; jb < ow; jb += 8) {
-        float* rows[L];
-        for (int l = 0; l < L; ++l) rows[l] = dst[l] + i * pitch[l] + jb;
-        lanes_to_rows(tiles + size_t(i * ow + jb) * L, std::min(8, ow - jb), b, rows);
-      }
+      for (int jb = 0; jb < ow; jb += 8)
+        for (int g = 0; g < L; g += 8) {  // lanes 8 at a time
+          float* rows[8];
+          for (int l = 0; l < 8; ++l) rows[l] = dst[g + l] + i * pitch[g + l] + jb;
+          lanes_to_rows(tiles + size_t(i * ow + jb) * L + g, std::min(8, ow - jb), b, rows, L);
+        }
     for (int l = 0; l < lanes; ++l) {
       if (!cut[l]) continue;
       const auto [n, ty, tx] = tile_at(t0 + l);
@@ -398,8 +396,8 @@ void TiledConv::output_transform(float* output) {
     float* scratch = scratch_.data() + scratch_per_thread_ * size_t(omp_get_thread_num());
     float* tiles = scratch + (t_->scratch_floats() + 15) / 16 * 16;  // [oh * ow][L]
     const LaneStage stage{tiles + (size_t(t_->in_h * t_->in_w) * L + 15) / 16 * 16, size_t(t_->positions), vals_};
-    // lanes_ ([P][product block][K][kProductLanes]): a batch's filters one after the other, so M is read in
-    // whole vectors. The GEMMs' rows ([P][K][tiles]): a filter's tiles one after the other.
+    // lanes_ ([P][tile block][K][L]): a tile block's filters one after the other, so M is read in whole
+    // lines. The GEMMs' rows ([P][K][tiles]): a filter's tiles one after the other.
 #pragma omp for schedule(static)
     for (int64_t item = 0; item < p.k * tile_blocks_; ++item) {
       const int64_t k = lanes_ ? item % p.k : item / tile_blocks_;
@@ -407,7 +405,7 @@ void TiledConv::output_transform(float* output) {
       const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
       if (lanes_) {
         if (k + 1 < p.k) prefetch_output(output, k + 1, t0, lanes);
-        t_->output(M_.data() + lane_offset(t0, p.k) + k * kProductLanes, stride, tiles, lanes, scratch);
+        t_->output(M_.data() + t0 / L * block_stride(p.k) + k * L, stride, tiles, lanes, scratch);
       } else {
         const float* row = M_.data() + (k * tiles_ + t0) * vals_;
         if (lanes == L) {

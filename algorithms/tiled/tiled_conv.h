@@ -20,7 +20,6 @@
 
 #include "../buffer.h"
 #include "../method.h"
-#include "lane_product.h"
 #include "tile_transform.h"
 
 namespace convlab {
@@ -82,12 +81,11 @@ class TiledConv : public ConvMethod {
   int vals_ = 1;                       // floats per value: 1 real, 2 complex
   bool fused_ = false;                 // real transforms: no V or M (execute_fused)
   bool lanes_ = false;                 // real, three-phase, few tiles: lane_product (multiply_lanes)
-  int64_t tile_blocks_ = 0;            // batches of kLanes tiles (the transforms'), the last one padded
-  int64_t product_blocks_ = 0;         // batches of kProductLanes tiles (lane_product's), the last one padded
+  int64_t tile_blocks_ = 0;            // batches of kLanes tiles, the last one padded
   // Where lane_product multiplies (fused_ or lanes_), U is stored per block of filters and position as
   // [C][count], read in order: fused, block-major ([block][P]: a batch sweeps a block's positions); lanes_,
-  // position-major ([P][block]: a thread sweeps a position's blocks), with V and M as [P][product block]
-  // [C or K][kProductLanes]. Otherwise U is [P][K][C], V and M [P][C or K][tiles], for sgemm or cgemm.
+  // position-major ([P][block]: a thread sweeps a position's blocks), with V and M as [P][tile block]
+  // [C or K][kLanes]. Otherwise U is [P][K][C], V and M [P][C or K][tiles], for sgemm or cgemm.
   std::vector<std::pair<int64_t, int>> filter_blocks_;  // (first filter, count)
   // lanes_: floats from one tile block of V (rows = C) or M (rows = K) to the next, and from one
   // position to the next. Each is an odd number of cache lines, so the 16-64 position vectors of a tile
@@ -97,12 +95,8 @@ class TiledConv : public ConvMethod {
     const int64_t lines = (floats + 15) / 16;
     return (lines | 1) * 16;
   }
-  int64_t block_stride(int64_t rows) const { return odd_lines(rows * kProductLanes); }
-  int64_t position_stride(int64_t rows) const { return odd_lines(product_blocks_ * block_stride(rows)); }
-  // lanes_: where tile t0's batch of kLanes tiles sits in a product block of V (rows = C) or M (rows = K).
-  int64_t lane_offset(int64_t t0, int64_t rows) const {
-    return t0 / kProductLanes * block_stride(rows) + t0 % kProductLanes;
-  }
+  int64_t block_stride(int64_t rows) const { return odd_lines(rows * TileTransform::kLanes); }
+  int64_t position_stride(int64_t rows) const { return odd_lines(tile_blocks_ * block_stride(rows)); }
   // Offset in U of the block of nk filters from k0, at position pos (fused_ or lanes_).
   int64_t u_block(int64_t k0, int nk, int64_t pos) const {
     const int64_t C = p_.c;
