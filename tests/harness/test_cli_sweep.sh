@@ -39,10 +39,11 @@ first=$(sed -n 1p <<<"$names")
 /usr/bin/python3 -c 'import csv, sys; sys.exit(any(r["status"] == "ok" and r["repetitions"] != "2" for r in csv.DictReader(open(sys.argv[1]))))' \
   "$tmp/full/results.csv" && ok "every ok row has 2 repetitions" || bad "ok rows without 2 repetitions"
 
-# Kill a sweep after a few rows (SIGKILL: no chance to clean up), then resume it.
+# Kill a sweep after a few rows (SIGKILL: no chance to clean up), then resume it. Wait up to 60 s for the
+# rows: the ASan build, beside another test on a 2-core CI host, wrote none within 10 s.
 "$convlab" sweep "${grid[@]}" --min-time 0.05 --out "$tmp/killed" >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 1 200); do
+for _ in $(seq 1 1200); do
   [ -f "$tmp/killed/results.csv" ] && [ "$(wc -l <"$tmp/killed/results.csv")" -ge 6 ] && break
   sleep 0.05
 done
