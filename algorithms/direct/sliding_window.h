@@ -12,7 +12,7 @@
 //   * the micro-kernel keeps KV vectors of output channels x NX output columns of accumulators in registers
 //     and sweeps C x R x S: each input value is broadcast once and feeds KV FMAs, each weight vector feeds NX
 //     FMAs. The vector is the widest the build targets: AVX2, 8 floats, 2 x 6 (1 x 12 when K <= 8); AVX-512,
-//     16 floats in 32 registers, 2 x 14 (1 x 28 when K <= 16), which doubled VGG-16 conv1_2's speed on a
+//     16 floats in 32 registers, 2 x 14 (1 x 28 when K <= 16), which doubled VGG-16 conv2_2's speed on a
 //     Xeon (105 to 259 GFLOP/s at 2 threads) where oneDNN runs avx512_core kernels;
 //   * output rows are split into blocks of near-equal width (56 = 6 x 6 + 4 x 5), never padded to the register
 //     block; narrow late layers split the whole plane instead, blocks wrapping rows through per-position
