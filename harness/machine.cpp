@@ -21,8 +21,7 @@ double now_s() {
 }
 
 // The widest FMA this build targets (-march=native: the host's). On an AVX-512 host the peak is then the
-// 512-bit one, about twice the AVX2 one: what a peer library (oneDNN's avx512_core kernels) can reach there,
-// though convlab's own kernels are 256-bit.
+// 512-bit one, about twice the AVX2 one, the width convlab's own kernels then use too (vector_width.h).
 #if defined(__AVX512F__)
 #define CONVLAB_WIDEST_FMA 1
 struct WidestFma {

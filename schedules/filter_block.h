@@ -8,9 +8,11 @@
 
 #include <cstdint>
 
+#include "../algorithms/vector_width.h"
+
 namespace convlab_halide {
 
-// Every generator's vectors: 16 floats where the build targets AVX-512, 8 (AVX2) otherwise, as the plain
+// Every generator's vectors: 16 floats where the build targets AVX-512, 8 (AVX2) otherwise, the plain
 // methods' kernels. The generators and the host both read it from here, so the host's padding (whole
 // filter blocks of two vectors, the fully connected pipeline's four) always matches the schedules'.
 // Halide's own natural_vector_size could disagree with the host's build (an AVX-512 host, a build
@@ -19,11 +21,7 @@ namespace convlab_halide {
 // The schedules' register blocks keep the shapes tuned on AVX2 (the direct pipeline's 6 columns x 2
 // vectors: 12 accumulators, of AVX-512's 32 registers); with 16 lanes the Xeon ran Halide direct, im2col,
 // Winograd and FFT in 0.58-0.74, 0.67-0.71, 0.81-0.84 and 0.89x the time of 8 lanes (paired, 2 threads).
-#ifdef __AVX512F__
-constexpr int kVectorLanes = 16;
-#else
-constexpr int kVectorLanes = 8;
-#endif
+constexpr int kVectorLanes = convlab::kVectorFloats;  // algorithms/vector_width.h
 
 constexpr int kFilterBlock = 2 * kVectorLanes;
 

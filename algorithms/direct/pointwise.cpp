@@ -9,19 +9,17 @@
 
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
+#include "../vector_width.h"
 
 namespace convlab {
 namespace {
 
 // Positions per vector: one register of the widest vector the build targets (16 floats with AVX-512, 8 with
 // AVX; two SSE registers per vector otherwise).
-#ifdef __AVX512F__
-constexpr int kLanes = 16;
-constexpr int kMR = 8;  // output channels per register block: 8 x 3 accumulators + 3 inputs of 32 registers
-#else
-constexpr int kLanes = 8;
-constexpr int kMR = 4;  // output channels per register block: 4 x 3 accumulators + 3 inputs + 1 broadcast
-#endif
+constexpr int kLanes = kVectorFloats;
+// Output channels per register block: AVX-512, 8 x 3 accumulators + 3 inputs of 32 registers; AVX2, 4 x 3
+// accumulators + 3 inputs + 1 broadcast of 16.
+constexpr int kMR = kWideVectors ? 8 : 4;
 typedef float Vec __attribute__((vector_size(4 * kLanes)));
 constexpr int kNV = 3;  // position vectors per register block
 // Input channels per pass: a filter block's packed weights (256 x MR floats, 4 or 8 KB) stay in L1.

@@ -11,6 +11,7 @@
 #include "../phase_timer.h"
 #include "../tiled/lane_transpose.h"
 #include "../unroll.h"
+#include "../vector_width.h"
 
 namespace convlab {
 namespace {
@@ -19,11 +20,7 @@ namespace {
 // 32 registers) a register block holds twice the filters and more than twice the columns of an AVX2 one
 // (8 floats, 16 registers; two SSE registers per vector without AVX). oneDNN runs its avx512_core kernels
 // on such hosts; at 8 lanes this method's ceiling was half the machine's peak (the 256-bit FMA loop).
-#ifdef __AVX512F__
-constexpr int kLanes = 16;
-#else
-constexpr int kLanes = 8;
-#endif
+constexpr int kLanes = kVectorFloats;
 typedef float Vec __attribute__((vector_size(4 * kLanes)));
 // Input channels per block of the padded input, whatever the vector width: they are broadcast one at a
 // time, so the block only sets how many adjacent floats one tap reads (8: oneDNN's nChw8c).
@@ -31,20 +28,12 @@ constexpr int kChannelBlock = 8;
 
 // Widest column block per output-channel vector count: KV*NX accumulators + KV weights + 1 broadcast must
 // fit the vector registers (16 with AVX2; 32 with AVX-512, whose FMAs also take the broadcast from memory).
-#ifdef __AVX512F__
-constexpr int max_cols(int kv) { return kv == 2 ? 14 : 28; }
-#else
-constexpr int max_cols(int kv) { return kv == 2 ? 6 : 12; }
-#endif
+constexpr int max_cols(int kv) { return kWideVectors ? (kv == 2 ? 14 : 28) : (kv == 2 ? 6 : 12); }
 // Packed weights one channel pass may use. AVX2: 16 KB, half of a 32 KB L1 data cache, as a 2 x 6 block
 // loads a weight vector per 6 FMAs. AVX-512: 512 KB, half of the smallest AVX-512 server L2 (1 MB), as a
 // 2 x 14 block loads one per 14 FMAs, which L2 sustains, and fewer passes re-read fewer running sums
 // (Xeon, 2 threads, paired: 0.94-0.97x the time of 32 KB passes on ResNet-50 res3-res5 3x3).
-#ifdef __AVX512F__
-constexpr int64_t kPassWeightFloats = 131072;
-#else
-constexpr int64_t kPassWeightFloats = 4096;
-#endif
+constexpr int64_t kPassWeightFloats = kWideVectors ? 131072 : 4096;
 // All packed weights small enough to stay in L2 (256 KB, half of Zen 3's) while input rows stream past.
 constexpr int64_t kL2WeightFloats = 65536;
 

@@ -13,17 +13,14 @@
 #include <utility>
 
 #include "../unroll.h"
+#include "../vector_width.h"
 #include "tile_transform.h"
 
 namespace convlab {
 
 // The lane product's register blocks: up to 12 filters for one tile vector and 6 for two with AVX2 (of 16
 // registers); 24 and 12 with AVX-512 (of 32), whose vectors hold 16 tiles.
-#ifdef __AVX512F__
-constexpr int kLaneProductFilters[3] = {0, 24, 12};
-#else
-constexpr int kLaneProductFilters[3] = {0, 12, 6};
-#endif
+constexpr int kLaneProductFilters[3] = {0, kWideVectors ? 24 : 12, kWideVectors ? 12 : 6};
 
 // STREAM: U comes from memory, read once per call (the three-phase path: 9-38 MB of U on VGG-16 conv5 and
 // ResNet-50 res4-res5), so each channel step prefetches 4 KB ahead of it; the hardware prefetcher alone

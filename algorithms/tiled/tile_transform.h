@@ -14,17 +14,15 @@
 
 #include <cstddef>
 
+#include "../vector_width.h"
+
 namespace convlab {
 
 class TileTransform {
  public:
   // One vector of the widest the build targets: 16 floats with AVX-512, 8 with AVX. With AVX-512 and 8,
   // the transforms used half of each FMA and shuffle (Winograd's input and output phases).
-#ifdef __AVX512F__
-  static constexpr int kLanes = 16;
-#else
-  static constexpr int kLanes = 8;
-#endif
+  static constexpr int kLanes = kVectorFloats;
   virtual ~TileTransform() = default;
   int in_h = 0, in_w = 0;    // input tile
   int out_h = 0, out_w = 0;  // output tile (in_h - kernel_h + 1)
