@@ -98,14 +98,24 @@ void conv_block(const BlockArgs& a) {
       for (int j = 0; j < NX; ++j) *reinterpret_cast<Vec*>(a.partial + (j * KV + v) * kLanes) = acc[v][j];
     return;
   }
-  // Lane l of acc[v][j] is output channel kLanes*v+l at position j: transpose through a small tile into NKHW rows.
-  float tile[KV * kLanes][NX];
+  // Lane l of acc[v][j] is output channel kLanes*v+l at position j: to NKHW rows through a tile in that lane
+  // layout, 8 channels x 8 positions per register transpose (lane_transpose.h). Element by element, the
+  // 2 x 14 block's 448 values were 10 KB of GCC's code through the stack (about 1,500 instructions), about as
+  // long as the block's FMAs at C = 3 (VGG-16 conv1_1) and several percent of them at C = 64.
+  alignas(64) float tile[NX][KV * kLanes];
   CONVLAB_UNROLL
   for (int v = 0; v < KV; ++v)
     CONVLAB_UNROLL
-    for (int j = 0; j < NX; ++j)
-      for (int l = 0; l < kLanes; ++l) tile[v * kLanes + l][j] = acc[v][j][l];
-  for (int k = 0; k < a.kvalid; ++k) std::memcpy(a.out + k * a.out_plane, tile[k], sizeof tile[k]);
+    for (int j = 0; j < NX; ++j) *reinterpret_cast<Vec*>(&tile[j][kLanes * v]) = acc[v][j];
+  float* dst[8];
+  int k0 = 0;
+  for (; k0 + 8 <= a.kvalid; k0 += 8)
+    for (int j0 = 0; j0 < NX; j0 += 8) {
+      for (int l = 0; l < 8; ++l) dst[l] = a.out + (k0 + l) * a.out_plane + j0;
+      lanes_to_rows(&tile[j0][k0], std::min(8, NX - j0), 0.0f, dst, KV * kLanes);
+    }
+  for (int k = k0; k < a.kvalid; ++k)  // K not a multiple of 8: the last channels one at a time
+    for (int j = 0; j < NX; ++j) a.out[k * a.out_plane + j] = tile[j][k];
 }
 
 using BlockFn = void (*)(const BlockArgs&);
