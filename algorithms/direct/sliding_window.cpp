@@ -102,7 +102,8 @@ void conv_block(const BlockArgs& a) {
   // layout, 8 channels x 8 positions per register transpose (lane_transpose.h). Element by element, the
   // 2 x 14 block's 448 values were 10 KB of GCC's code through the stack (about 1,500 instructions), about as
   // long as the block's FMAs at C = 3 (VGG-16 conv1_1) and several percent of them at C = 64.
-  alignas(64) float tile[NX][KV * kLanes];
+  // Whole groups of 8 positions: lanes_to_rows reads only the first n, but GCC (ASan build) cannot tell.
+  alignas(64) float tile[(NX + 7) / 8 * 8][KV * kLanes];
   CONVLAB_UNROLL
   for (int v = 0; v < KV; ++v)
     CONVLAB_UNROLL
