@@ -14,10 +14,19 @@ class DirectConv : public Generator<DirectConv> {
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
   Input<int> pad_left{"pad_left", 0, 0, 1 << 20}, pad_top{"pad_top", 0, 0, 1 << 20};
   Output<Buffer<float>> output{"output", 4};  // [x, y, k, n]
+  // The schedule for 1x1, unit-stride, unpadded layers (schedule_positions_in_lanes), which the host passes
+  // as one row of H x W positions; the build fails any other layer with an error.
+  GeneratorParam<bool> positions_in_lanes{"positions_in_lanes", false};
 
   void generate() {
     // THE ALGORITHM
-    in = BoundaryConditions::constant_exterior(input, 0.0f);
+    if (positions_in_lanes) {
+      // Such a layer reads no border: the input itself, so that its loads stay dense vector loads.
+      Var c{"c"};
+      in(x, y, c, n) = input(x, y, c, n);
+    } else {
+      in = BoundaryConditions::constant_exterior(input, 0.0f);
+    }
     // Weight (s, r, c) of filter k, from its block (an expression, not a stage: nothing to schedule).
     auto w = [&](Expr s_, Expr r_, Expr c_, Expr k_) {
       return weights(k_ % convlab_halide::kFilterBlock, s_, r_, c_, k_ / convlab_halide::kFilterBlock);
@@ -32,6 +41,8 @@ class DirectConv : public Generator<DirectConv> {
     // THE SCHEDULE
     if (auto_schedule) {
       convlab_halide::set_layer_estimates(*this);
+    } else if (positions_in_lanes) {
+      schedule_positions_in_lanes();
     } else {
       schedule_filters_in_lanes();
     }
@@ -60,7 +71,9 @@ class DirectConv : public Generator<DirectConv> {
     const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
     Var ko{"ko"}, ki{"ki"}, t{"t"};
-    in.compute_at(output, n).vectorize(in.args()[0], V, TailStrategy::GuardWithIf);
+    // The padded input is made before the parallel loop over items, so it is split by channels itself
+    // (one thread made it: 10% of the time of ResNet-50 res2's 1x1 layer by perf).
+    in.compute_at(output, n).vectorize(in.args()[0], V, TailStrategy::GuardWithIf).parallel(in.args()[2]);
     Var yo{"yo"}, yi{"yi"};
     // A parallel item is `rows` output rows x kFilterBlock filters; its sums (conv) cover those rows.
     auto block = [&](auto&& stage, TailStrategy tail, int rows) {
@@ -82,6 +95,55 @@ class DirectConv : public Generator<DirectConv> {
     // 0.33-0.58x the time; 7 columns x one vector on 7x7 rows: a further 0.73-0.76x on res5.
     const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
     convlab_halide::filters_in_lanes_products_by_width(conv, width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true);
+  }
+
+  // 1x1 layers as the plain pointwise kernel (algorithms/direct/pointwise.h) computes them: output positions
+  // in the vector lanes, a register block of kPointwiseFilters filters x 3 vectors of positions (8 x 3 with
+  // AVX-512's 32 registers, 4 x 3 with AVX2's 16), each input vector feeding one FMA per filter and each
+  // weight, broadcast, 3. No transpose on the way out (the sums are stored positions innermost, as the
+  // output), and the whole plane is one row, so positions fill vectors whatever the image's width. With
+  // filters in the lanes instead (schedule_filters_in_lanes), ResNet-50's 1x1 layers took 1.3-3.6x the plain
+  // kernel's time (Xeon, 2 threads; 56x56 layers the worst).
+  // A parallel item is one weight block (kFilterBlock filters) x kPointwiseColumns positions (3 vectors;
+  // the last item of a plane shifts inwards, so the host needs planes of at least that many); items of
+  // one filter block are consecutive, so its weights stay cached. Its sums take the channels in passes of
+  // kChunkPositions: a pass's input (128 channels x 48 positions, 24 KB) stays in L1 while each register
+  // block of filters runs over it.
+  static constexpr int kChunkPositions = 128;
+  void schedule_positions_in_lanes() {
+    const int V = convlab_halide::kVectorLanes, F = convlab_halide::kFilterBlock;
+    const int cols = convlab_halide::kPointwiseColumns, filters = convlab_halide::kPointwiseFilters;
+    output.dim(2).set_min(0);
+    const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
+    const Expr dense = one_by_one && stride_x == 1 && stride_y == 1 && pad_left == 0 && pad_top == 0;
+    Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, t{"t"}, task{"task"}, in_task{"in_task"};
+    // Items are short (res2's 1x1 layers: 48 positions x 32 filters x 64 channels, under a microsecond),
+    // so a task of the thread pool takes up to 16 consecutive ones, keeping at least 16 tasks: one item per
+    // task spent 12% of the time in the pool's mutex (perf).
+    const Expr items = (output.dim(0).extent() + cols - 1) / cols * ((output.dim(2).extent() + F - 1) / F) *
+                       output.dim(1).extent() * output.dim(3).extent();
+    output.specialize(dense && output.dim(0).extent() >= cols)
+        .split(k, ko, ki, F, TailStrategy::GuardWithIf)
+        .split(x, xo, xi, cols, TailStrategy::ShiftInwards)
+        .reorder(xi, ki, xo, ko, y, n)
+        .fuse(xo, ko, t).fuse(t, y, t).fuse(t, n, t)
+        .split(t, task, in_task, clamp(items / 16, 1, 16), TailStrategy::GuardWithIf)
+        .parallel(task)
+        .vectorize(xi, V);
+    output.specialize_fail("direct positions_in_lanes: only 1x1, unit-stride, unpadded layers of at least " +
+                           std::to_string(cols) + " positions per row");
+    in.compute_inline();
+    conv.compute_at(output, in_task).bound_extent(x, cols).bound_extent(k, F).vectorize(x, V);
+    Var kq{"kq"}, kk{"kk"}, xv{"xv"}, xl{"xl"};
+    RVar co{"co"}, ci{"ci"};
+    conv.update()
+        .split(k, kq, kk, filters)
+        .split(x, xv, xl, V)
+        .split(rd.z, co, ci, kChunkPositions, TailStrategy::GuardWithIf)
+        .reorder(xl, xv, kk, ci, rd.x, rd.y, kq, co)
+        .vectorize(xl)
+        .unroll(xv)
+        .unroll(kk);
   }
 };
 

@@ -26,6 +26,7 @@
 #include "halide_direct_li2018.h"
 #include "halide_direct_manual.h"
 #include "halide_direct_mullapudi2016.h"
+#include "halide_direct_pointwise_manual.h"
 #include "halide_fft_li2018.h"
 #include "halide_fft_manual.h"
 #include "halide_fft_mullapudi2016.h"
@@ -163,6 +164,13 @@ class HalideLayerConv : public HalideMethod {
   HalideLayerConv(std::string method, std::string schedule, LayerFn fn) : HalideMethod(std::move(method), std::move(schedule)), fn_(fn) {}
   void plan(const ConvProblem& p) override {
     p_ = p;
+    // Direct's hand-written schedule has a build for 1x1, unit-stride, unpadded layers, with positions in
+    // the lanes (direct_generator.cpp), for planes that fill its items (kPointwiseColumns positions) to
+    // within an eighth: ResNet-50's 56x56 and 28x28 planes (1% and 4% more), not 14x14 (22%: 1.24x the
+    // filters-in-lanes build's time at res4_1x1b) or 7x7 (96 positions for 49: 1.8x).
+    const int64_t hw = p.h * p.w, cols = convlab_halide::kPointwiseColumns;
+    pointwise_ = method_ == "direct" && schedule_ == "manual" && p.dense_pointwise() && hw >= cols &&
+                 convlab_halide::round_up(hw, cols) * 8 <= hw * 9;
     w_.resize(size_t(p.c * p.r * p.s * k_padded()));
     bias_.resize(size_t(k_padded()));
     bias_.zero();
@@ -190,7 +198,8 @@ class HalideLayerConv : public HalideMethod {
     HBuf b(bias_.data(), int(k_padded()));
     const auto [oh, ow] = plane(p_.oh(), p_.ow());
     HBuf out = view4(output, p_.n, p_.k, oh, ow);
-    run(fn_(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh), int(p_.pl), int(p_.pt), out));
+    run((pointwise_ ? halide_direct_pointwise_manual : fn_)(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh),
+                                                            int(p_.pl), int(p_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
   size_t workspace_bytes() const override {
@@ -224,8 +233,9 @@ class HalideLayerConv : public HalideMethod {
   // layers: direct 0.73-0.91x the time, im2col 0.46-0.70x. On 56-wide rows 1.07-1.21x (a plane of sums no
   // longer fits L1), so wider layers keep their rows. im2col gives a single row two items, one per half of
   // the filters (im2col_generator.cpp), so that 2 threads share a flattened plane.
+  // The positions-in-lanes build takes every such plane flat: its blocks are positions, not columns.
   bool flat_plane() const {
-    return p_.dense_pointwise() && p_.ow() <= 15;
+    return p_.dense_pointwise() && (pointwise_ || p_.ow() <= 15);
   }
   // An h x w plane as the pipeline sees it (rows, columns): one row of h * w when flat_plane().
   std::pair<int64_t, int64_t> plane(int64_t h, int64_t w) const {
@@ -235,6 +245,7 @@ class HalideLayerConv : public HalideMethod {
   int64_t k_padded() const { return convlab_halide::round_up(p_.k, convlab_halide::kFilterBlock); }
 
   LayerFn fn_;
+  bool pointwise_ = false;  // running halide_direct_pointwise_manual instead of fn_
   Buffer<float> w_, bias_;
 };
 

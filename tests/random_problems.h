@@ -98,6 +98,9 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   ConvProblem columns;  // direct 1x1: two passes of 150 channels, two columns of 336 + 331 positions, K % 4 = 2
   columns.n = 2, columns.c = 300, columns.k = 10, columns.h = 23, columns.w = 29;
   v.push_back(columns);
+  ConvProblem planes;  // Halide direct's positions-in-lanes build: two items of 48 positions per image,
+  planes.n = 2, planes.c = 131, planes.k = 37, planes.h = 8, planes.w = 12;  // a tail pass, a partial filter block
+  v.push_back(planes);
   ConvProblem large;  // im2col lowers it in panels (more than 4 MB of lowered matrix), the last one shorter
   large.n = 2, large.c = 16, large.k = 5, large.h = 121, large.w = 119, large.r = 3, large.s = 3;
   large.pad_mode = PadMode::Same;
