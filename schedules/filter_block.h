@@ -18,9 +18,10 @@ namespace convlab_halide {
 // Halide's own natural_vector_size could disagree with the host's build (an AVX-512 host, a build
 // without -march=native): then the direct pipeline's filter blocks outgrew the host's padding and read
 // the bias past a 16-filter layer's end.
-// The schedules' register blocks keep the shapes tuned on AVX2 (the direct pipeline's 6 columns x 2
-// vectors: 12 accumulators, of AVX-512's 32 registers); with 16 lanes the Xeon ran Halide direct, im2col,
-// Winograd and FFT in 0.58-0.74, 0.67-0.71, 0.81-0.84 and 0.89x the time of 8 lanes (paired, 2 threads).
+// The schedules' register blocks mostly keep the shapes tuned on AVX2 (6 columns x 2 vectors: 12
+// accumulators, of AVX-512's 32 registers; the direct pipeline's unit-stride blocks are 14 wide). With 16
+// lanes the Xeon ran Halide direct, im2col, Winograd and FFT in 0.58-0.74, 0.67-0.71, 0.81-0.84 and 0.89x
+// the time of 8 lanes (paired, 2 threads).
 constexpr int kVectorLanes = convlab::kVectorFloats;  // algorithms/vector_width.h
 
 constexpr int kFilterBlock = 2 * kVectorLanes;
