@@ -44,6 +44,14 @@ constexpr int kLaneFilterBlock = 6, kLaneFilterGroup = 48;
 // Its tiles per block: the host runs it on images of at most one block, where U is read once.
 constexpr int kLaneTileBlock = 16;
 
+// Output columns per register block of the filters-in-lanes products (common.h) on rows `width` wide, where
+// the columns are constant offsets from one address (im2col's lowered rows; direct at unit stride): 7 on
+// rows at most 8 wide (one filter vector), 14 with AVX-512 (28 accumulators), and with AVX2's 16 registers
+// 5 on rows of 9-15 (6 would round 13 and 14 up to 18), 6 on wider ones.
+constexpr int64_t unit_stride_block_cols(int64_t width) {
+  return width <= 8 ? 7 : convlab::kWideVectors ? 14 : width <= 15 ? 5 : 6;
+}
+
 // n rounded up to whole blocks of `block`.
 constexpr int64_t round_up(int64_t n, int64_t block) { return (n + block - 1) / block * block; }
 
