@@ -66,7 +66,9 @@ class DirectConv : public Generator<DirectConv> {
   // address, so the block can be as wide as the plain kernel's with AVX-512: 14 columns x 2 vectors, 28
   // of the 32 registers (56-, 28- and 14-wide rows are whole blocks). With a runtime stride each column
   // kept an address register of its own, which limited blocks to 6. Paired, Xeon, 2 threads: ResNet-50 res2,
-  // res3, res4 3x3 0.97x, 0.79x, 0.76x the time; VGG-16 conv1_2 0.91x; AlexNet conv2 (5x5) 0.79x.
+  // res3, res4 3x3 0.97x, 0.79x, 0.76x the time; VGG-16 conv1_2 0.91x; AlexNet conv2 (5x5) 0.79x. Stride 2
+  // is specialized the same way: res3/res4 3x3 stride 2 0.86x, 0.93x; res3/res5 1x1 downsampling 0.83x,
+  // 0.86x.
   // Not like the plain kernel: blocks never wrap rows. Rows of 9-15 columns (ResNet-50's 14x14, AlexNet's
   // 13x13) take blocks of 5 columns, so they compute 15 columns, not 18 (same-run A/B, 1 and 2 threads,
   // 3x3 and 1x1 layers: 0.68-0.90x the time). The blocks per width: common.h's
@@ -101,9 +103,10 @@ class DirectConv : public Generator<DirectConv> {
     const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
     // Unit column stride and dilation: a block's columns are constant offsets from one address.
     const int unit_wide = int(convlab_halide::unit_stride_block_cols(16)), unit_mid = int(convlab_halide::unit_stride_block_cols(15));
-    convlab_halide::filters_in_lanes_products_by_width(conv.update().specialize(stride_x == 1 && dil_x == 1), width,
-                                                       one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true, unit_wide,
-                                                       unit_mid);
+    for (int stride : {1, 2})  // ResNet-50's downsampling layers take stride 2
+      convlab_halide::filters_in_lanes_products_by_width(conv.update().specialize(stride_x == stride && dil_x == 1),
+                                                         width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true,
+                                                         unit_wide, unit_mid);
     convlab_halide::filters_in_lanes_products_by_width(conv.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true);
   }
 
