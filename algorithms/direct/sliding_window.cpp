@@ -58,14 +58,16 @@ struct BlockArgs {
 };
 
 // SW: the column stride when known at compile time (1); 0 reads it from args.sw; -1: the block wraps rows,
-// position j reads through args.col[j].
-template <int KV, int NX, int SW>
+// position j reads through args.col[j]. CB: the channels per block when known at compile time (SW > 0):
+// kChannelBlock, or 3 (RGB first layers: VGG-16 conv1_1 ran the runtime-offset block at 0.55x oneDNN).
+template <int KV, int NX, int SW, int CB>
 void conv_block(const BlockArgs& a) {
+  static_assert(SW <= 0 || CB > 0, "constant column offsets need a constant channel count");
   int64_t off[NX];
   CONVLAB_UNROLL
-  for (int j = 0; j < NX; ++j) off[j] = SW < 0 ? a.col[j] : j * (SW > 0 ? SW * kChannelBlock : a.sw);
-  // SW > 0: whole channel blocks, so the column offsets and the channel loop's trip count are constants.
-  const int cb = SW > 0 ? kChannelBlock : a.cb;
+  for (int j = 0; j < NX; ++j) off[j] = SW < 0 ? a.col[j] : j * (SW > 0 ? SW * CB : a.sw);
+  // SW > 0: the column offsets and the channel loop's trip count are constants.
+  const int cb = CB > 0 ? CB : a.cb;
   // The loops over KV and NX are unrolled whole (unroll.h): GCC's own limit kept AVX-512's 1 x 28 block's
   // accumulators on the stack.
   Vec acc[KV][NX];
@@ -121,18 +123,20 @@ void conv_block(const BlockArgs& a) {
 
 using BlockFn = void (*)(const BlockArgs&);
 
-template <int KV, int SW, int... I>
+template <int KV, int SW, int CB, int... I>
 constexpr std::array<BlockFn, sizeof...(I)> block_table(std::integer_sequence<int, I...>) {
-  return {&conv_block<KV, I + 1, SW>...};
+  return {&conv_block<KV, I + 1, SW, CB>...};
 }
 
-// block_fn<KV>(nx, sw): the instantiation for a block of nx positions (sw as in conv_block's SW).
+// block_fn<KV>(nx, sw, cb): the instantiation for a block of nx positions (sw as in conv_block's SW; cb the
+// channels per block, which unit-stride blocks take as a constant).
 template <int KV>
-BlockFn block_fn(int nx, int sw) {
-  static constexpr auto unit = block_table<KV, 1>(std::make_integer_sequence<int, max_cols(KV)>{});
-  static constexpr auto strided = block_table<KV, 0>(std::make_integer_sequence<int, max_cols(KV)>{});
-  static constexpr auto wrapping = block_table<KV, -1>(std::make_integer_sequence<int, max_cols(KV)>{});
-  return (sw < 0 ? wrapping : sw == 1 ? unit : strided)[size_t(nx - 1)];
+BlockFn block_fn(int nx, int sw, int cb) {
+  static constexpr auto unit = block_table<KV, 1, kChannelBlock>(std::make_integer_sequence<int, max_cols(KV)>{});
+  static constexpr auto unit_rgb = block_table<KV, 1, 3>(std::make_integer_sequence<int, max_cols(KV)>{});
+  static constexpr auto strided = block_table<KV, 0, 0>(std::make_integer_sequence<int, max_cols(KV)>{});
+  static constexpr auto wrapping = block_table<KV, -1, 0>(std::make_integer_sequence<int, max_cols(KV)>{});
+  return (sw < 0 ? wrapping : sw == 1 ? (cb == 3 ? unit_rgb : unit) : strided)[size_t(nx - 1)];
 }
 
 }  // namespace
@@ -179,7 +183,7 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
       const int64_t oy = pos / ow, ox = pos % ow;
       blk.in_off = (oy * p.sh * wp_ + ox * p.sw) * cb_;
       if (ox + blk.nx <= ow) {
-        blk.sw = p.sw == 1 && cb_ == kChannelBlock ? 1 : 0;
+        blk.sw = p.sw == 1 && (cb_ == kChannelBlock || cb_ == 3) ? 1 : 0;
       } else {
         blk.sw = -1;
         blk.cols = cols_.size();
@@ -291,7 +295,7 @@ void SlidingWindowConv::compute(float* out) {
               a.col = cols_.data() + blk.cols;
               a.partial = partial + (blk.pos - blocks_[span.first].pos) * kblk;
               a.out = out + (n * p.k + kb * kblk) * OH * OW + blk.pos;
-              block_fn<KV>(blk.nx, blk.sw)(a);
+              block_fn<KV>(blk.nx, blk.sw, cb_)(a);
             }
           }
         }
