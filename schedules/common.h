@@ -85,16 +85,16 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
 // The filters-in-lanes product's blocks by output width, shared by direct and im2col, each for 1x1 kernels
 // (passes of `chunk_1x1` channels, the channel loop innermost if `channels_inner_1x1`) and for larger ones
 // (passes of `chunk`): rows at most 8 wide take 7 columns x one filter vector (a 7-wide row is one block);
-// rows of 9-15 take mid_cols columns x 2 vectors, wider rows wide_cols x 2. The defaults (5 and 6: 6 would
-// round 13 and 14 up to 18) suit AVX2's 16 registers and blocks whose columns each keep an address
-// register; callers whose columns are constant offsets pass filter_block.h's unit_stride_block_cols.
+// rows of 9-15 and wider ones take 2 vectors x filter_block.h's block_cols columns, wider where the
+// columns are `constant_offsets` from one address.
 inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr one_by_one, const Var& x, const Var& y,
                                                const Var& k, const RDom& rd, int vec, int chunk, int chunk_1x1,
-                                               bool channels_inner_1x1, int wide_cols = 6, int mid_cols = 5) {
+                                               bool channels_inner_1x1, bool constant_offsets) {
+  const int mid_cols = int(block_cols(15, constant_offsets)), wide_cols = int(block_cols(16, constant_offsets));
   const struct {
     Expr rows_up_to;
     int cols, vectors;
-  } narrow{width <= 8, 7, 1}, mid{width <= 15, mid_cols, 2};
+  } narrow{width <= 8, int(block_cols(8, constant_offsets)), 1}, mid{width <= 15, mid_cols, 2};
   for (const auto& b : {narrow, mid}) {
     filters_in_lanes_product(update.specialize(b.rows_up_to && one_by_one), x, y, k, rd, vec, b.cols, b.vectors,
                              chunk_1x1, channels_inner_1x1);

@@ -102,12 +102,11 @@ class DirectConv : public Generator<DirectConv> {
     // 0.33-0.58x the time; 7 columns x one vector on 7x7 rows: a further 0.73-0.76x on res5.
     const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
     // Unit column stride and dilation: a block's columns are constant offsets from one address.
-    const int unit_wide = int(convlab_halide::unit_stride_block_cols(16)), unit_mid = int(convlab_halide::unit_stride_block_cols(15));
     for (int stride : {1, 2})  // ResNet-50's downsampling layers take stride 2
       convlab_halide::filters_in_lanes_products_by_width(conv.update().specialize(stride_x == stride && dil_x == 1),
-                                                         width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true,
-                                                         unit_wide, unit_mid);
-    convlab_halide::filters_in_lanes_products_by_width(conv.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true);
+                                                         width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true, true);
+    convlab_halide::filters_in_lanes_products_by_width(conv.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true,
+                                                       false);
   }
 
   // 1x1 layers as the plain pointwise kernel (algorithms/direct/pointwise.h) computes them: output positions

@@ -19,7 +19,7 @@ namespace convlab_halide {
 // without -march=native): then the direct pipeline's filter blocks outgrew the host's padding and read
 // the bias past a 16-filter layer's end.
 // The schedules' register blocks mostly keep the shapes tuned on AVX2 (6 columns x 2 vectors: 12
-// accumulators, of AVX-512's 32 registers; the direct pipeline's unit-stride blocks are 14 wide). With 16
+// accumulators, of AVX-512's 32 registers; blocks whose columns are constant offsets are 14 wide). With 16
 // lanes the Xeon ran Halide direct, im2col, Winograd and FFT in 0.58-0.74, 0.67-0.71, 0.81-0.84 and 0.89x
 // the time of 8 lanes (paired, 2 threads).
 constexpr int kVectorLanes = convlab::kVectorFloats;  // algorithms/vector_width.h
@@ -44,12 +44,13 @@ constexpr int kLaneFilterBlock = 6, kLaneFilterGroup = 48;
 // Its tiles per block: the host runs it on images of at most one block, where U is read once.
 constexpr int kLaneTileBlock = 16;
 
-// Output columns per register block of the filters-in-lanes products (common.h) on rows `width` wide, where
-// the columns are constant offsets from one address (im2col's lowered rows; direct at unit stride): 7 on
-// rows at most 8 wide (one filter vector), 14 with AVX-512 (28 accumulators), and with AVX2's 16 registers
-// 5 on rows of 9-15 (6 would round 13 and 14 up to 18), 6 on wider ones.
-constexpr int64_t unit_stride_block_cols(int64_t width) {
-  return width <= 8 ? 7 : convlab::kWideVectors ? 14 : width <= 15 ? 5 : 6;
+// Output columns per register block of the filters-in-lanes products (common.h) on rows `width` wide: 7 on
+// rows at most 8 wide (one filter vector); 14 with AVX-512 (28 accumulators) where the columns are constant
+// offsets from one address (`constant_offsets`: im2col's lowered rows, direct at stride 1 and 2); otherwise
+// (AVX2's 16 registers, or a runtime column stride, which gives each column an address register) 5 on rows
+// of 9-15 (6 would round 13 and 14 up to 18) and 6 on wider ones.
+constexpr int64_t block_cols(int64_t width, bool constant_offsets) {
+  return width <= 8 ? 7 : convlab::kWideVectors && constant_offsets ? 14 : width <= 15 ? 5 : 6;
 }
 
 // n rounded up to whole blocks of `block`.

@@ -205,14 +205,14 @@ class HalideLayerConv : public HalideMethod {
   size_t workspace_bytes() const override {
     // The packed weights, plus what the pipeline allocates per thread: im2col's lowered rows of one
     // parallel item (manual: one output row, or 7 on layers at most 14 wide, columns rounded up to its
-    // column blocks, filter_block.h's unit_stride_block_cols; a flattened plane is one row; the
+    // column blocks, filter_block.h's block_cols at constant offsets; a flattened plane is one row; the
     // autoschedules lower the whole image).
     size_t b = w_.bytes() + bias_.bytes();
     if (method_ == "im2col") {
       const int64_t crs = p_.c * p_.r * p_.s;
       if (schedule_ == "manual") {
         const auto [oh, ow] = plane(p_.oh(), p_.ow());
-        const int64_t cols = convlab_halide::round_up(ow, convlab_halide::unit_stride_block_cols(ow));
+        const int64_t cols = convlab_halide::round_up(ow, convlab_halide::block_cols(ow, true));
         const int64_t rows = (ow <= 14) ? std::min<int64_t>(7, oh) : 1;
         b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols) * sizeof(float);
       } else {
