@@ -57,9 +57,14 @@ struct BlockArgs {
   int kvalid;            // output channels that exist (the rest of the block is K padding)
 };
 
+// Channel counts per block whose unit-stride blocks have an instantiation with constant column offsets
+// (block_fn's tables): whole blocks, and 3 (RGB first layers: VGG-16 conv1_1 ran the runtime-offset block
+// at 0.55x oneDNN).
+constexpr bool constant_offsets(int cb) { return cb == kChannelBlock || cb == 3; }
+
 // SW: the column stride when known at compile time (1); 0 reads it from args.sw; -1: the block wraps rows,
-// position j reads through args.col[j]. CB: the channels per block when known at compile time (SW > 0):
-// kChannelBlock, or 3 (RGB first layers: VGG-16 conv1_1 ran the runtime-offset block at 0.55x oneDNN).
+// position j reads through args.col[j]. CB: the channels per block when known at compile time (SW > 0,
+// one of constant_offsets'), else 0.
 template <int KV, int NX, int SW, int CB>
 void conv_block(const BlockArgs& a) {
   static_assert(SW <= 0 || CB > 0, "constant column offsets need a constant channel count");
@@ -183,7 +188,7 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
       const int64_t oy = pos / ow, ox = pos % ow;
       blk.in_off = (oy * p.sh * wp_ + ox * p.sw) * cb_;
       if (ox + blk.nx <= ow) {
-        blk.sw = p.sw == 1 && (cb_ == kChannelBlock || cb_ == 3) ? 1 : 0;
+        blk.sw = p.sw == 1 && constant_offsets(cb_) ? 1 : 0;
       } else {
         blk.sw = -1;
         blk.cols = cols_.size();
