@@ -3,6 +3,8 @@
 #include <cblas.h>
 #include <dnnl.h>
 
+#include <omp.h>
+
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
@@ -20,17 +22,25 @@ Im2colGemmConv::Im2colGemmConv(std::string variant) : variant_(std::move(variant
 void Im2colGemmConv::plan(const ConvProblem& p) {
   p_ = p;
   pointwise_ = p.dense_pointwise();
-  // Panels of whole output rows whose lowered matrix fits in about kPanelFloats (1 MB: two 512 KB L2s), at
-  // least one row; equal panels, so the last is not a sliver. A matrix of at most 4 panels stays whole: it
-  // stays in L3 anyway, and one GEMM call packs W once (same-run A/B, 1 thread: ResNet-50's res3 and res4 3x3
-  // took 1.02-1.09x the time in 2-4 panels).
+  threads_ = omp_get_max_threads();
   const int64_t crs = p.c * p.r * p.s, OH = p.oh(), OW = p.ow();
-  const int64_t max_rows = crs * OH * OW <= 4 * kPanelFloats
-                               ? OH
-                               : std::clamp<int64_t>(kPanelFloats / std::max<int64_t>(1, crs * OW), 1, OH);
-  const int64_t panels = (OH + max_rows - 1) / max_rows;
-  panel_rows_ = (OH + panels - 1) / panels;
-  col_.resize(pointwise_ ? 0 : size_t(crs * panel_rows_ * OW));
+  // Where the lowered matrix is made in panels (below), each thread lowers panels of its own share of the
+  // output rows into its own cache and multiplies them there with a one-thread GEMM. Shared panels, lowered
+  // by all threads and multiplied by the GEMM library's threads, cross between the cores' caches by half
+  // (same-run A/B, 2 threads, dnnl: VGG-16 conv1_2 0.74x the time, conv2_1 0.79x, ResNet-50 res2 3x3 0.78x).
+  // A matrix that stays whole is still shared: one panel per thread was no faster on res3 (1.03x).
+  own_panels_ = !pointwise_ && threads_ > 1 && OH >= threads_ && crs * OH * OW > 4 * kPanelFloats;
+  // Rows to lower and multiply: all of them, or (own_panels_) one thread's share, in equal panels.
+  const int64_t rows = own_panels_ ? (OH + threads_ - 1) / threads_ : OH;
+  // Panels of whole output rows whose lowered matrix fits in about kPanelFloats (1 MB: two 512 KB L2s), or
+  // half that per thread, at least one row; a matrix of at most 4 panels stays whole: it stays in the
+  // last-level cache anyway, and one GEMM call packs W once (same-run A/B, 1 thread: ResNet-50's res3 and
+  // res4 3x3 took 1.02-1.09x the time in 2-4 panels).
+  const int64_t budget = own_panels_ ? kPanelFloats / 2 : kPanelFloats;
+  const int64_t panels = crs * rows * OW <= 4 * budget ? 1 : (crs * rows * OW + budget - 1) / budget;
+  panel_rows_ = std::min(rows, (rows + panels - 1) / panels);  // equal panels, so the last is not a sliver
+  panel_floats_ = pointwise_ ? 0 : crs * panel_rows_ * OW;
+  col_.resize(size_t(panel_floats_ * (own_panels_ ? threads_ : 1)));
   w_.resize(size_t(p.k * p.c * p.r * p.s));
   bias_.resize(size_t(p.k));
   phases_.clear();
@@ -43,46 +53,66 @@ void Im2colGemmConv::set_weights(const float* w, const float* bias) {
   weight_ms_ = t.ms();
 }
 
-void Im2colGemmConv::im2col(const float* image, int64_t oy0, int64_t oy1) {
+void Im2colGemmConv::lower(const float* image, int64_t c, int64_t y, int64_t oy0, int64_t oy1, float* col) const {
   const ConvProblem& p = p_;
   const int64_t OW = p.ow(), cols = (oy1 - oy0) * OW;
-#pragma omp parallel for collapse(2) schedule(static)
-  for (int64_t c = 0; c < p.c; ++c)
-    for (int64_t y = 0; y < p.r; ++y)
-      for (int64_t x = 0; x < p.s; ++x) {
-        float* dst = col_.data() + ((c * p.r + y) * p.s + x) * cols;
-        const float* plane = image + c * p.h * p.w;
-        for (int64_t oy = oy0; oy < oy1; ++oy) {
-          const int64_t iy = oy * p.sh + y * p.dh - p.pt;
-          float* d = dst + (oy - oy0) * OW;
-          if (iy < 0 || iy >= p.h) {
-            std::fill(d, d + OW, 0.0f);
-            continue;
-          }
-          const float* srow = plane + iy * p.w;
-          const int64_t x0 = x * p.dw - p.pl;  // input column of output column 0
-          // Output columns whose input column lies inside the row, found once per row (not per element).
-          const int64_t lo = std::min<int64_t>(OW, x0 >= 0 ? 0 : (-x0 + p.sw - 1) / p.sw);
-          const int64_t hi = std::max<int64_t>(lo, std::min<int64_t>(OW, x0 < p.w ? (p.w - 1 - x0) / p.sw + 1 : 0));
-          std::fill(d, d + lo, 0.0f);
-          if (p.sw == 1) {
-            std::copy(srow + (x0 + lo), srow + (x0 + hi), d + lo);  // offsets summed first: never before the row
-          } else {
-            for (int64_t ox = lo; ox < hi; ++ox) d[ox] = srow[x0 + ox * p.sw];
-          }
-          std::fill(d + hi, d + OW, 0.0f);
-        }
+  const float* plane = image + c * p.h * p.w;
+  for (int64_t x = 0; x < p.s; ++x) {
+    float* dst = col + ((c * p.r + y) * p.s + x) * cols;
+    for (int64_t oy = oy0; oy < oy1; ++oy) {
+      const int64_t iy = oy * p.sh + y * p.dh - p.pt;
+      float* d = dst + (oy - oy0) * OW;
+      if (iy < 0 || iy >= p.h) {
+        std::fill(d, d + OW, 0.0f);
+        continue;
       }
+      const float* srow = plane + iy * p.w;
+      const int64_t x0 = x * p.dw - p.pl;  // input column of output column 0
+      // Output columns whose input column lies inside the row, found once per row (not per element).
+      const int64_t lo = std::min<int64_t>(OW, x0 >= 0 ? 0 : (-x0 + p.sw - 1) / p.sw);
+      const int64_t hi = std::max<int64_t>(lo, std::min<int64_t>(OW, x0 < p.w ? (p.w - 1 - x0) / p.sw + 1 : 0));
+      std::fill(d, d + lo, 0.0f);
+      if (p.sw == 1) {
+        std::copy(srow + (x0 + lo), srow + (x0 + hi), d + lo);  // offsets summed first: never before the row
+      } else {
+        for (int64_t ox = lo; ox < hi; ++ox) d[ox] = srow[x0 + ox * p.sw];
+      }
+      std::fill(d + hi, d + OW, 0.0f);
+    }
+  }
 }
 
 void Im2colGemmConv::execute(const float* input, float* output) {
   const ConvProblem& p = p_;
-  const int64_t OHW = p.oh() * p.ow();
+  const int64_t OH = p.oh(), OW = p.ow(), OHW = OH * OW;
   double copy_ms = 0, gemm_ms = 0;
-  PhaseTimer t;
+  int threads = 1;
   for (int64_t n = 0; n < p.n; ++n) {
     const float* image = input + n * p.c * p.h * p.w;
     float* y = output + n * p.k * OHW;
+    if (own_panels_) {
+      // Each thread: bias into its panel's output rows, lower, multiply (one thread: the GEMM libraries
+      // run serially inside a parallel region), all in its own cache. Phases: the mean over threads.
+#pragma omp parallel num_threads(threads_) reduction(+ : copy_ms, gemm_ms)
+      {
+#pragma omp single
+        threads = omp_get_num_threads();
+        float* col = col_.data() + panel_floats_ * omp_get_thread_num();  // at most threads_ of them
+        const int64_t tid = omp_get_thread_num(), end = OH * (tid + 1) / threads;  // a balanced share of rows
+        PhaseTimer t;
+        for (int64_t oy0 = OH * tid / threads; oy0 < end; oy0 += panel_rows_) {
+          const int64_t oy1 = std::min(end, oy0 + panel_rows_);
+          for (int64_t k = 0; k < p.k; ++k) std::fill(y + k * OHW + oy0 * OW, y + k * OHW + oy1 * OW, bias_[size_t(k)]);
+          for (int64_t c = 0; c < p.c; ++c)
+            for (int64_t ky = 0; ky < p.r; ++ky) lower(image, c, ky, oy0, oy1, col);
+          copy_ms += t.lap();
+          gemm(col, (oy1 - oy0) * OW, y + oy0 * OW);
+          gemm_ms += t.lap();
+        }
+      }
+      continue;
+    }
+    PhaseTimer t;
 #pragma omp parallel for schedule(static)
     for (int64_t k = 0; k < p.k; ++k) std::fill(y + k * OHW, y + (k + 1) * OHW, bias_[size_t(k)]);
     copy_ms += t.lap();
@@ -93,15 +123,17 @@ void Im2colGemmConv::execute(const float* input, float* output) {
     }
     // Panel by panel: the lowered panel is written to cache and multiplied from it, rather than the
     // whole R*S-fold copy of the image going to memory and coming back.
-    for (int64_t oy0 = 0; oy0 < p.oh(); oy0 += panel_rows_) {
-      const int64_t oy1 = std::min(p.oh(), oy0 + panel_rows_);
-      im2col(image, oy0, oy1);
+    for (int64_t oy0 = 0; oy0 < OH; oy0 += panel_rows_) {
+      const int64_t oy1 = std::min(OH, oy0 + panel_rows_);
+#pragma omp parallel for collapse(2) schedule(static)
+      for (int64_t c = 0; c < p.c; ++c)
+        for (int64_t ky = 0; ky < p.r; ++ky) lower(image, c, ky, oy0, oy1, col_.data());
       copy_ms += t.lap();
-      gemm(col_.data(), (oy1 - oy0) * p.ow(), y + oy0 * p.ow());
+      gemm(col_.data(), (oy1 - oy0) * OW, y + oy0 * OW);
       gemm_ms += t.lap();
     }
   }
-  phases_ = {{"weight_transform", weight_ms_}, {"input_transform", copy_ms}, {"multiply", gemm_ms}};
+  phases_ = {{"weight_transform", weight_ms_}, {"input_transform", copy_ms / threads}, {"multiply", gemm_ms / threads}};
 }
 
 // Y[K][cols] += W[K][C*R*S] * col[C*R*S][cols], row-major; Y's rows are OH*OW apart (a panel of the output).

@@ -4,7 +4,8 @@
 // The lowering costs R*S times the input in memory. On large images it is made and multiplied in panels of
 // whole output rows (about 1 MB of lowered matrix, the two cores' 512 KB L2s together), so the copy goes to
 // cache instead of memory and back: VGG-16 conv1_2, 2 threads, 0.82x (OpenBLAS) and 0.45x (dnnl) the time, its
-// copy 29% -> 15% of it. A 1x1, stride-1, unpadded, undilated problem needs no copy (the input already is the
+// copy 29% -> 15% of it. There, each thread takes its own share of the output rows and lowers and multiplies
+// its panels (half the size) on its own, so no panel crosses between the cores' caches. A 1x1, stride-1, unpadded, undilated problem needs no copy (the input already is the
 // matrix). The GEMM is OpenBLAS's (OpenMP build: same thread pool as ours); variant `dnnl` takes oneDNN's
 // dnnl_sgemm instead, so a run can tell how much of im2col's gap to a peer is the GEMM library's (at K = 64,
 // OpenBLAS's packing costs it 20-40%) rather than the lowering's.
@@ -32,8 +33,9 @@ class Im2colGemmConv : public ConvMethod {
   bool copies_input() const { return !pointwise_; }
 
  private:
-  // Lowers output rows [oy0, oy1) of one image into col_: [C*R*S][(oy1 - oy0) * OW].
-  void im2col(const float* image, int64_t oy0, int64_t oy1);
+  // Lowers kernel row y of channel c for output rows [oy0, oy1) of one image: the S rows (c, y, 0..S-1)
+  // of the panel col[C*R*S][(oy1 - oy0) * OW].
+  void lower(const float* image, int64_t c, int64_t y, int64_t oy0, int64_t oy1, float* col) const;
   // Y[K][cols] += W * col, Y's rows OH*OW apart.
   void gemm(const float* col, int64_t cols, float* y) const;
 
@@ -43,8 +45,11 @@ class Im2colGemmConv : public ConvMethod {
   std::string variant_;
   ConvProblem p_;
   bool pointwise_ = false;  // 1x1, stride 1, no padding: the input is already the col matrix
-  int64_t panel_rows_ = 1;  // output rows lowered and multiplied at a time
-  Buffer<float> col_;       // [C*R*S][panel_rows_ * OW], one panel at a time
+  int threads_ = 1;          // omp_get_max_threads() at plan time
+  bool own_panels_ = false;  // each thread lowers and multiplies its own panels
+  int64_t panel_rows_ = 1;   // output rows lowered and multiplied at a time
+  int64_t panel_floats_ = 0;
+  Buffer<float> col_;        // [C*R*S][panel_rows_ * OW]: one panel, or one per thread (own_panels_)
   Buffer<float> w_;         // [K][C*R*S], flipped for true convolution
   Buffer<float> bias_;
   PhaseTimes phases_;
