@@ -97,8 +97,8 @@ void Im2colGemmConv::execute(const float* input, float* output) {
       {
 #pragma omp single
         threads = omp_get_num_threads();
-        float* col = col_.data() + panel_floats_ * omp_get_thread_num();  // at most threads_ of them
         const int64_t tid = omp_get_thread_num(), end = OH * (tid + 1) / threads;  // a balanced share of rows
+        float* col = col_.data() + panel_floats_ * tid;  // tid < threads_ (num_threads above)
         PhaseTimer t;
         for (int64_t oy0 = OH * tid / threads; oy0 < end; oy0 += panel_rows_) {
           const int64_t oy1 = std::min(end, oy0 + panel_rows_);

@@ -5,8 +5,8 @@
 // whole output rows (about 1 MB of lowered matrix, the two cores' 512 KB L2s together), so the copy goes to
 // cache instead of memory and back: VGG-16 conv1_2, 2 threads, 0.82x (OpenBLAS) and 0.45x (dnnl) the time, its
 // copy 29% -> 15% of it. There, each thread takes its own share of the output rows and lowers and multiplies
-// its panels (half the size) on its own, so no panel crosses between the cores' caches. A 1x1, stride-1, unpadded, undilated problem needs no copy (the input already is the
-// matrix). The GEMM is OpenBLAS's (OpenMP build: same thread pool as ours); variant `dnnl` takes oneDNN's
+// its panels (half the size) on its own, so no panel crosses between the cores' caches. A 1x1, stride-1,
+// unpadded, undilated problem needs no copy (the input already is the matrix). The GEMM is OpenBLAS's (OpenMP build: same thread pool as ours); variant `dnnl` takes oneDNN's
 // dnnl_sgemm instead, so a run can tell how much of im2col's gap to a peer is the GEMM library's (at K = 64,
 // OpenBLAS's packing costs it 20-40%) rather than the lowering's.
 #pragma once
@@ -44,13 +44,13 @@ class Im2colGemmConv : public ConvMethod {
 
   std::string variant_;
   ConvProblem p_;
-  bool pointwise_ = false;  // 1x1, stride 1, no padding: the input is already the col matrix
+  bool pointwise_ = false;   // 1x1, stride 1, no padding: the input is already the col matrix
   int threads_ = 1;          // omp_get_max_threads() at plan time
   bool own_panels_ = false;  // each thread lowers and multiplies its own panels
   int64_t panel_rows_ = 1;   // output rows lowered and multiplied at a time
   int64_t panel_floats_ = 0;
   Buffer<float> col_;        // [C*R*S][panel_rows_ * OW]: one panel, or one per thread (own_panels_)
-  Buffer<float> w_;         // [K][C*R*S], flipped for true convolution
+  Buffer<float> w_;          // [K][C*R*S], flipped for true convolution
   Buffer<float> bias_;
   PhaseTimes phases_;
 };
