@@ -66,6 +66,9 @@ def build(run_dir):
            "direct-equivalent (2·N·K·OH·OW·C·R·S / time), so methods that do less arithmetic can exceed the machine's "
            "peak. oneDNN is a peer, never a winner; its layout reorders are timed apart (untimed_ms), as benchdnn does.", ""]
     md += ["## Winners", ""] + winners_table(rows) + [""]
+    scaling = summary.thread_scaling(rows, info)
+    if scaling:
+        md += ["## Thread scaling", ""] + scaling + [""]
     md += ["## Figures", ""]
     for fn_name, name, caption in made:
         md += [f"### {fn_name.replace('_', ' ')}", "", f"![{fn_name}](figures/{name})", "", caption,

@@ -2,7 +2,7 @@
 from collections import Counter, defaultdict
 from statistics import median
 
-from results_io import label, ok_rows, winners
+from results_io import best_per_family, label, ok_rows, winners
 
 
 def _fmt_ratio(x):
@@ -76,3 +76,40 @@ def noise(rows):
 
 def status_counts(rows):
     return Counter(r["status"] for r in rows)
+
+
+def thread_scaling(rows, info):
+    """Table lines: per method/impl (best variant per problem), the speedup from the fewest to the most threads
+    of the run over the problems measured at both, and its ratio to oneDNN at each count. Empty for a run of
+    one thread count. The machine's measured peak gives the ceiling the speedups are read against."""
+    best = best_per_family(rows)
+    counts = sorted({t for (_, t, _) in best})
+    if len(counts) < 2:
+        return []
+    lo, hi = counts[0], counts[-1]
+    fams = sorted({f for (_, _, f) in best})
+    peaks = {int(m["threads"]): m["peak_gflops"] for m in info.get("machine", [])}
+    head = (f"Speedup from {int(lo)} to {int(hi)} threads, per implementation (its fastest variant on each problem), "
+            f"over the problems measured at both")
+    if int(lo) in peaks and int(hi) in peaks:
+        head += f"; the machine's measured peak scaled {_fmt_ratio(peaks[int(hi)] / peaks[int(lo)])}"
+    lines = [head + ".", "",
+             f"| implementation | problems | speedup: median (range) | × oneDNN at {int(lo)} thread(s), median | "
+             f"at {int(hi)} |", "|---|---|---|---|---|"]
+    for fam in fams:
+        speed, ratio_lo, ratio_hi = [], [], []
+        for (problem, t, f), r in best.items():
+            if f != fam or t != lo or (problem, hi, fam) not in best:
+                continue
+            r_hi = best[(problem, hi, fam)]
+            speed.append(r["median_ms"] / r_hi["median_ms"])
+            peer_lo, peer_hi = best.get((problem, lo, "onednn/onednn")), best.get((problem, hi, "onednn/onednn"))
+            if peer_lo and peer_hi and not fam.startswith("onednn"):
+                ratio_lo.append(peer_lo["median_ms"] / r["median_ms"])
+                ratio_hi.append(peer_hi["median_ms"] / r_hi["median_ms"])
+        if not speed:
+            continue
+        peer = (f"{_fmt_ratio(median(ratio_lo))} | {_fmt_ratio(median(ratio_hi))}" if ratio_lo else "– | –")
+        lines.append(f"| {fam} | {len(speed)} | {_fmt_ratio(median(speed))} ({_fmt_ratio(min(speed))} – "
+                     f"{_fmt_ratio(max(speed))}) | {peer} |")
+    return lines

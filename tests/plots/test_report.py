@@ -39,6 +39,22 @@ def independent_winners(path):
     return groups
 
 
+def independent_median_speedup(path, method, impl):
+    """Median over problems of (fastest variant's time at the fewest threads / at the most), csv module alone."""
+    best = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["status"] != "ok" or r["method"] != method or r["impl"] != impl or not r["median_ms"]:
+                continue
+            key = (r["problem"], int(r["threads"]))
+            best[key] = min(best.get(key, float("inf")), float(r["median_ms"]))
+    counts = sorted({t for (_, t) in best})
+    speed = sorted(best[(p, counts[0])] / best[(p, counts[-1])] for (p, t) in best
+                   if t == counts[0] and (p, counts[-1]) in best)
+    mid = len(speed) // 2
+    return speed[mid] if len(speed) % 2 else (speed[mid - 1] + speed[mid]) / 2
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="convlab-report-")
     run = os.path.join(tmp, "run")
@@ -71,6 +87,13 @@ def main():
             check(int(m.group(2)) == n and int(m.group(3)) == total and counts[m.group(1)] == n,
                   f"{kernel} stride {stride}: summary says {m.group(1)} won {m.group(2)} of {m.group(3)}, "
                   f"recomputed {top} {n} of {total}")
+    # The thread-scaling table against an independent recomputation: direct/plain's median speedup.
+    expected_speedup = independent_median_speedup(os.path.join(run, "results.csv"), "direct", "plain")
+    m = re.search(r"\| direct/plain \| (\d+) \| ([0-9.]+)× ", md)
+    check("## Thread scaling" in md and m is not None, "report has a thread-scaling table with a direct/plain row")
+    if m:
+        check(abs(float(m.group(2)) - expected_speedup) < 0.006,
+              f"direct/plain speedup 1 -> 2 threads: report {m.group(2)}, recomputed {expected_speedup:.3f}")
     ratios = re.search(r"faster on (\d+) of (\d+) problems", summary)
     check(ratios is not None, "summary states the oneDNN comparison")
     shutil.rmtree(tmp)
