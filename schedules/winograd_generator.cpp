@@ -49,7 +49,8 @@ class WinogradConv : public Generator<WinogradConv> {
     // Tile t = tx + tiles_x * ty of alpha_w x alpha_w inputs starts at output (tx * m_w, ty * m_h):
     // overlap-save. One tile index, so a block of the product's tiles is full however few tiles a row of
     // the image has (2 at F(6) on a 7-wide layer).
-    d(i, j, t, c, n) = in((t % tiles_x) * mw + i - pad_left, (t / tiles_x) * mh + j - pad_top, c, n);
+    in_c(c, x, y, n) = in(x, y, c, n);  // channels innermost: a copy in the filters-in-lanes schedule
+    d(i, j, t, c, n) = in_c(c, (t % tiles_x) * mw + i - pad_left, (t / tiles_x) * mh + j - pad_top, n);
     // V = B_h^T d B_w, as two passes of small matrix products.
     ri = RDom(0, aw, "ri"), rj = RDom(0, ah, "rj");
     convlab_halide::sum_over(tmp, {a, j, t, c, n}, ri, {btw(ri, a) * d(ri, j, t, c, n)});
@@ -86,6 +87,7 @@ class WinogradConv : public Generator<WinogradConv> {
  private:
   Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, a{"a"}, b{"b"}, i{"i"}, j{"j"}, t{"t"};
   Func in{"in"};  // the zero-padded input
+  Func in_c{"in_c"};  // the same, channels innermost ([c, x, y, n])
   Func d{"d"}, tmp{"tmp"}, V{"V"}, Macc{"Macc"}, M{"M"}, o1{"o1"}, Y{"Y"};
   Func filters_first{"filters_first"};  // the output before bias, [k, x, y, n] (common.h's per_band_output)
   convlab_halide::TileColumns cols;  // output column x's tile column and column in it
@@ -160,6 +162,10 @@ class WinogradConv : public Generator<WinogradConv> {
       convlab_halide::tile_blocked_transform(s, a, b, t, c, n, rj, vec, kTransformTiles, kItemsPerTask);
     });
     d.compute_at(V, item).reorder(c, i, j, t).vectorize(c, vec, up);
+    // The band's input, channels innermost, once: the tiles overlap, so d would gather each input value
+    // (16 channels a plane apart per vector) (alpha / m)^2 times, 1.8 at F(6,3).
+    Var co{"co"}, ci{"ci"};
+    in_c.compute_at(per_band).split(c, co, ci, vec, up).reorder(ci, x, co, y).vectorize(ci).parallel(y);
     tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
     transform_pass(tmp, ri, a, alpha, [&](Stage s) { item_pass(s, c, ri, a, j); });
     // Products: 2 filter vectors x kTiles tiles of accumulators.
