@@ -184,6 +184,15 @@ void TiledConv::gather_tiles(const float* input, int64_t c, int64_t t0, int lane
         src[l] = plane + y0 * p.w + x0, pitch[l] = p.w;
         continue;
       }
+#ifdef __AVX2__
+      // Each row piece built in a register and stored whole (row_piece); rows outside the image are zeros.
+      for (int i = 0; i < ih; ++i) {
+        const int64_t y = y0 + i;
+        for (int64_t jb = 0; jb < span; jb += 8)
+          _mm256_store_ps(edge[l] + i * span + jb,
+                          y >= 0 && y < p.h ? row_piece(plane + y * p.w, p.w, x0 + jb) : _mm256_setzero_ps());
+      }
+#else
       // Columns [lo, hi) of the tile lie inside the image; rows outside it are zeros.
       const int64_t lo = std::min<int64_t>(iw, std::max<int64_t>(0, -x0));
       const int64_t hi = std::max<int64_t>(lo, std::min<int64_t>(iw, p.w - x0));
@@ -193,6 +202,7 @@ void TiledConv::gather_tiles(const float* input, int64_t c, int64_t t0, int lane
         const bool row_in = y >= 0 && y < p.h;
         for (int64_t j = 0; j < span; ++j) e[j] = row_in && j >= lo && j < hi ? plane[y * p.w + x0 + j] : 0.0f;
       }
+#endif
       src[l] = edge[l], pitch[l] = span;
     }
     for (int i = 0; i < ih; ++i)
