@@ -52,11 +52,11 @@ void TiledConv::execute_fused(const float* input, float* output) {
 #pragma omp for schedule(dynamic, 1)
     for (int64_t b = 0; b < tile_blocks_; ++b) {
       const int64_t t0 = b * L;
-      const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
+      const TileBatch batch = tile_batch(t0, int(std::min<int64_t>(L, tiles_ - t0)));
       PhaseTimer timer;
       for (int64_t c = 0; c < C; ++c) {
-        if (c + 1 < C) prefetch_tiles(input, c + 1, t0, lanes);
-        gather_tiles(input, c, t0, lanes, tiles);
+        if (c + 1 < C) prefetch_tiles(input, c + 1, batch);
+        gather_tiles(input, c, batch, tiles);
         t_->input(tiles, Vb + c * L, size_t(C * L), L, scratch);
       }
       in_ms += timer.lap();
@@ -66,9 +66,9 @@ void TiledConv::execute_fused(const float* input, float* output) {
           product(U_.data() + u_block(k0, nk, pos), nk, Vb + pos * C * L, 0, C, Mb + pos * nk * L, 0, false);
         mul_ms += timer.lap();
         for (int i = 0; i < nk; ++i) {
-          if (k0 + i + 1 < p.k) prefetch_output(output, k0 + i + 1, t0, lanes);
-          t_->output(Mb + i * L, size_t(nk * L), tiles, lanes, scratch);
-          scatter_tiles(tiles, k0 + i, t0, lanes, output);
+          if (k0 + i + 1 < p.k) prefetch_output(output, k0 + i + 1, batch);
+          t_->output(Mb + i * L, size_t(nk * L), tiles, batch.lanes, scratch);
+          scatter_tiles(tiles, k0 + i, batch, output);
         }
         out_ms += timer.lap();
       }

@@ -134,9 +134,9 @@ static void prefetch_span(const float* row, int64_t x0, int64_t x1) {
 // a few lines of each of its rows, then moves to the next channel's plane (a whole plane away): streams too
 // short for the hardware prefetcher, so each gather waited on L3 or memory (28% of plain Winograd's time on
 // VGG-16 conv1_2, perf). Consecutive lanes of one tile row share their lines: each row's span is fetched once.
-void TiledConv::prefetch_tiles(const float* input, int64_t c, int64_t t0, int lanes) const {
+void TiledConv::prefetch_tiles(const float* input, int64_t c, const TileBatch& batch) const {
   const ConvProblem& p = p_;
-  for_each_tile_run(t0, lanes, [&](int64_t n, int64_t ty, int64_t tx, int run) {
+  for_each_tile_run(batch, [&](int64_t n, int64_t ty, int64_t tx, int run) {
     const int64_t x0 = std::max<int64_t>(0, tx * t_->out_w - p.pl);
     const int64_t x1 = std::min<int64_t>(p.w, (tx + run - 1) * t_->out_w - p.pl + t_->in_w);
     const int64_t y0 = std::max<int64_t>(0, ty * t_->out_h - p.pt);
@@ -147,10 +147,10 @@ void TiledConv::prefetch_tiles(const float* input, int64_t c, int64_t t0, int la
 }
 
 // The same for the output rows scatter_tiles writes for filter k (stride 1), fetched for writing.
-void TiledConv::prefetch_output(float* output, int64_t k, int64_t t0, int lanes) const {
+void TiledConv::prefetch_output(float* output, int64_t k, const TileBatch& batch) const {
   const ConvProblem& p = p_;
   const int64_t OH = p.oh(), OW = p.ow();
-  for_each_tile_run(t0, lanes, [&](int64_t n, int64_t ty, int64_t tx, int run) {
+  for_each_tile_run(batch, [&](int64_t n, int64_t ty, int64_t tx, int run) {
     const int64_t x0 = tx * t_->out_w, x1 = std::min<int64_t>(OW, (tx + run) * t_->out_w);
     const int64_t y1 = std::min<int64_t>(OH, (ty + 1) * t_->out_h);
     const float* plane = output + (n * p.k + k) * OH * OW;
@@ -160,8 +160,9 @@ void TiledConv::prefetch_output(float* output, int64_t k, int64_t t0, int lanes)
 
 // Tiles [t0, t0 + kLanes) of channel c, one per lane: tiles[e * kLanes + l] = element e of tile t0 + l; lanes
 // from `lanes` on (past the last tile) are zeros.
-void TiledConv::gather_tiles(const float* input, int64_t c, int64_t t0, int lanes, float* tiles) const {
+void TiledConv::gather_tiles(const float* input, int64_t c, const TileBatch& batch, float* tiles) const {
   const ConvProblem& p = p_;
+  const int lanes = batch.lanes;
   constexpr int L = TileTransform::kLanes;
   const int ih = t_->in_h, iw = t_->in_w;
   const int64_t span = (iw + 7) / 8 * 8;  // floats read per tile row
@@ -177,7 +178,7 @@ void TiledConv::gather_tiles(const float* input, int64_t c, int64_t t0, int lane
         src[l] = edge[l], pitch[l] = 0;
         continue;
       }
-      const auto [n, ty, tx] = tile_at(t0 + l);
+      const auto [n, ty, tx] = batch.at[l];
       const int64_t y0 = ty * t_->out_h - p.pt, x0 = tx * t_->out_w - p.pl;
       const float* plane = input + (n * p.c + c) * p.h * p.w;
       if (y0 >= 0 && y0 + ih <= p.h && x0 >= 0 && x0 + span <= p.w) {
@@ -215,12 +216,11 @@ void TiledConv::gather_tiles(const float* input, int64_t c, int64_t t0, int lane
     return;
   }
   for (int l = 0; l < L; ++l) {
-    const int64_t t = t0 + l;
     if (l >= lanes) {  // lanes past the last tile: zeros
       for (int e = 0; e < ih * iw; ++e) tiles[e * L + l] = 0.0f;
       continue;
     }
-    const auto [n, ty, tx] = tile_at(t);
+    const auto [n, ty, tx] = batch.at[l];
     const float* plane = input + (n * p.c + c) * p.h * p.w;
     // Tile origin in input coordinates (padding makes it negative at the top/left border).
     const int64_t y0 = ty * t_->out_h - p.pt, x0 = tx * t_->out_w - p.pl;
@@ -259,8 +259,9 @@ void TiledConv::input_transform(const float* input) {
       const int64_t c = lanes_ ? item % p.c : item / tile_blocks_;
       const int64_t t0 = (lanes_ ? item / p.c : item % tile_blocks_) * L;
       const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
-      if (lanes_ && c + 1 < p.c) prefetch_tiles(input, c + 1, t0, lanes);
-      gather_tiles(input, c, t0, lanes, tiles);
+      const TileBatch batch = tile_batch(t0, lanes);
+      if (lanes_ && c + 1 < p.c) prefetch_tiles(input, c + 1, batch);
+      gather_tiles(input, c, batch, tiles);
       if (lanes_) {  // all lanes: the missing ones hold zeros, so V's padding does too
         t_->input(tiles, V_.data() + t0 / L * block_stride(p.c) + c * L, stride, L, scratch);
         continue;
@@ -331,8 +332,9 @@ void TiledConv::multiply_lanes() {
 
 // Output tiles [t0, t0 + lanes) of filter k (tiles[e * kLanes + l], stride-1 cross-correlation) plus bias
 // into the output: cropped at the edges, every sh-th row / sw-th column kept when stride > 1.
-void TiledConv::scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lanes, float* output) const {
+void TiledConv::scatter_tiles(const float* tiles, int64_t k, const TileBatch& batch, float* output) const {
   const ConvProblem& p = p_;
+  const int lanes = batch.lanes;
   constexpr int L = TileTransform::kLanes;
   const int64_t OH = p.oh(), OW = p.ow();
   const int oh = t_->out_h, ow = t_->out_w;
@@ -349,7 +351,7 @@ void TiledConv::scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lan
       cut[l] = true;
       dst[l] = edge[l], pitch[l] = span;
       if (l >= lanes) continue;
-      const auto [n, ty, tx] = tile_at(t0 + l);
+      const auto [n, ty, tx] = batch.at[l];
       if ((ty + 1) * oh <= OH && (tx + 1) * ow <= OW) {
         cut[l] = false;
         dst[l] = output + ((n * p.k + k) * OH + ty * oh) * OW + tx * ow, pitch[l] = OW;
@@ -364,7 +366,7 @@ void TiledConv::scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lan
         }
     for (int l = 0; l < lanes; ++l) {
       if (!cut[l]) continue;
-      const auto [n, ty, tx] = tile_at(t0 + l);
+      const auto [n, ty, tx] = batch.at[l];
       float* plane = output + (n * p.k + k) * OH * OW;
       const int64_t nx = std::min<int64_t>(ow, OW - tx * ow);
       for (int i = 0; i < oh && ty * oh + i < OH; ++i)
@@ -373,8 +375,7 @@ void TiledConv::scatter_tiles(const float* tiles, int64_t k, int64_t t0, int lan
     return;
   }
   for (int l = 0; l < lanes; ++l) {
-    const int64_t t = t0 + l;
-    const auto [n, ty, tx] = tile_at(t);
+    const auto [n, ty, tx] = batch.at[l];
     float* plane = output + (n * p.k + k) * OH * OW;
     if (p.sh == 1 && p.sw == 1) {  // stride 1: output tile rows land contiguously, crop at the edges
       const int64_t nx = std::min<int64_t>(ow, OW - tx * ow);
@@ -413,8 +414,9 @@ void TiledConv::output_transform(float* output) {
       const int64_t k = lanes_ ? item % p.k : item / tile_blocks_;
       const int64_t t0 = (lanes_ ? item / p.k : item % tile_blocks_) * L;
       const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
+      const TileBatch batch = tile_batch(t0, lanes);
       if (lanes_) {
-        if (k + 1 < p.k) prefetch_output(output, k + 1, t0, lanes);
+        if (k + 1 < p.k) prefetch_output(output, k + 1, batch);
         t_->output(M_.data() + t0 / L * block_stride(p.k) + k * L, stride, tiles, lanes, scratch);
       } else {
         const float* row = M_.data() + (k * tiles_ + t0) * vals_;
@@ -425,7 +427,7 @@ void TiledConv::output_transform(float* output) {
           t_->output(stage.stage, size_t(L * vals_), tiles, lanes, scratch);
         }
       }
-      scatter_tiles(tiles, k, t0, lanes, output);
+      scatter_tiles(tiles, k, batch, output);
     }
   }
 }
