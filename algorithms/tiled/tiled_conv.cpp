@@ -130,7 +130,7 @@ static void prefetch_span(const float* row, int64_t x0, int64_t x1) {
   __builtin_prefetch(row + x1 - 1, RW);
 }
 
-// Asks for the input rows of tiles [t0, t0 + lanes) of channel c ahead of their gather_tiles. A batch reads
+// Asks for the input rows of the batch's tiles of channel c ahead of their gather_tiles. A batch reads
 // a few lines of each of its rows, then moves to the next channel's plane (a whole plane away): streams too
 // short for the hardware prefetcher, so each gather waited on L3 or memory (28% of plain Winograd's time on
 // VGG-16 conv1_2, perf). Consecutive lanes of one tile row share their lines: each row's span is fetched once.
@@ -158,7 +158,7 @@ void TiledConv::prefetch_output(float* output, int64_t k, const TileBatch& batch
   });
 }
 
-// Tiles [t0, t0 + kLanes) of channel c, one per lane: tiles[e * kLanes + l] = element e of tile t0 + l; lanes
+// The batch's tiles of channel c, one per lane: tiles[e * kLanes + l] = element e of lane l's tile; lanes
 // from `lanes` on (past the last tile) are zeros.
 void TiledConv::gather_tiles(const float* input, int64_t c, const TileBatch& batch, float* tiles) const {
   const ConvProblem& p = p_;
@@ -330,7 +330,7 @@ void TiledConv::multiply_lanes() {
     }
 }
 
-// Output tiles [t0, t0 + lanes) of filter k (tiles[e * kLanes + l], stride-1 cross-correlation) plus bias
+// The batch's output tiles of filter k (tiles[e * kLanes + l], stride-1 cross-correlation) plus bias
 // into the output: cropped at the edges, every sh-th row / sw-th column kept when stride > 1.
 void TiledConv::scatter_tiles(const float* tiles, int64_t k, const TileBatch& batch, float* output) const {
   const ConvProblem& p = p_;

@@ -54,13 +54,12 @@ class TiledConv : public ConvMethod {
   // prefetches run once per channel or filter, and tile_at's divisions per lane and call were 14% of
   // scatter_tiles' samples (perf, plain Winograd F(6,3) on ResNet-50 res2).
   struct TileBatch {
-    int64_t t0 = 0;
     int lanes = 0;
-    TileAt at[TileTransform::kLanes];
+    TileAt at[TileTransform::kLanes];  // lane l: tile t0 + l
   };
   TileBatch tile_batch(int64_t t0, int lanes) const {
     TileBatch b;
-    b.t0 = t0, b.lanes = lanes;
+    b.lanes = lanes;
     for (int l = 0; l < lanes; ++l) b.at[l] = tile_at(t0 + l);
     return b;
   }
