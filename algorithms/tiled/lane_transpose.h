@@ -52,15 +52,15 @@ inline void store_first(float* dst, __m256 v, int n) {
 // (a fifth of gather_tiles' samples on ResNet-50 res2, F(6,3), perf).
 inline __m256 row_piece(const float* row, int64_t w, int64_t x) {
   if (x + 8 <= 0 || x >= w) return _mm256_setzero_ps();
-  const __m256i j = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  const __m256i pos = _mm256_add_epi32(j, _mm256_set1_epi32(int(x)));  // the row's column of each lane
-  const __m256i in_row =
-      _mm256_and_si256(_mm256_cmpgt_epi32(pos, _mm256_set1_epi32(-1)), _mm256_cmpgt_epi32(_mm256_set1_epi32(int(w)), pos));
   if (w < 8) {  // narrower than a vector: element by element (rare: ResNet-50's 7x7 planes)
     alignas(32) float piece[8];
     for (int k = 0; k < 8; ++k) piece[k] = x + k >= 0 && x + k < w ? row[x + k] : 0.0f;
     return _mm256_load_ps(piece);
   }
+  const __m256i j = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i pos = _mm256_add_epi32(j, _mm256_set1_epi32(int(x)));  // the row's column of each lane
+  const __m256i in_row =
+      _mm256_and_si256(_mm256_cmpgt_epi32(pos, _mm256_set1_epi32(-1)), _mm256_cmpgt_epi32(_mm256_set1_epi32(int(w)), pos));
   const int64_t xs = x < 0 ? 0 : x > w - 8 ? w - 8 : x;  // 8 floats inside the row, containing the piece
   const __m256 v = _mm256_loadu_ps(row + xs);
   const __m256i from = _mm256_add_epi32(j, _mm256_set1_epi32(int(x - xs)));  // in [0, 8) where in_row

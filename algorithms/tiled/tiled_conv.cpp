@@ -254,12 +254,14 @@ void TiledConv::input_transform(const float* input) {
     // lanes_ ([P][tile block][C][L]): a tile block's channels one after the other, so V is written in whole
     // lines (the fused path's order, with its prefetch of the next channel's rows). The GEMMs' rows
     // ([P][C][tiles]): a channel's tiles one after the other.
+    TileBatch batch;  // located again only when the item's tiles change (lanes_: once per tile block)
+    int64_t batch_t0 = -1;
 #pragma omp for schedule(static)
     for (int64_t item = 0; item < p.c * tile_blocks_; ++item) {
       const int64_t c = lanes_ ? item % p.c : item / tile_blocks_;
       const int64_t t0 = (lanes_ ? item / p.c : item % tile_blocks_) * L;
       const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
-      const TileBatch batch = tile_batch(t0, lanes);
+      if (t0 != batch_t0) batch = tile_batch(t0, lanes), batch_t0 = t0;
       if (lanes_ && c + 1 < p.c) prefetch_tiles(input, c + 1, batch);
       gather_tiles(input, c, batch, tiles);
       if (lanes_) {  // all lanes: the missing ones hold zeros, so V's padding does too
@@ -409,12 +411,14 @@ void TiledConv::output_transform(float* output) {
     const LaneStage stage{tiles + (size_t(t_->in_h * t_->in_w) * L + 15) / 16 * 16, size_t(t_->positions), vals_};
     // lanes_ ([P][tile block][K][L]): a tile block's filters one after the other, so M is read in whole
     // lines. The GEMMs' rows ([P][K][tiles]): a filter's tiles one after the other.
+    TileBatch batch;  // located again only when the item's tiles change (lanes_: once per tile block)
+    int64_t batch_t0 = -1;
 #pragma omp for schedule(static)
     for (int64_t item = 0; item < p.k * tile_blocks_; ++item) {
       const int64_t k = lanes_ ? item % p.k : item / tile_blocks_;
       const int64_t t0 = (lanes_ ? item / p.k : item % tile_blocks_) * L;
       const int lanes = int(std::min<int64_t>(L, tiles_ - t0));
-      const TileBatch batch = tile_batch(t0, lanes);
+      if (t0 != batch_t0) batch = tile_batch(t0, lanes), batch_t0 = t0;
       if (lanes_) {
         if (k + 1 < p.k) prefetch_output(output, k + 1, batch);
         t_->output(M_.data() + t0 / L * block_stride(p.k) + k * L, stride, tiles, lanes, scratch);
