@@ -82,6 +82,8 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
   }
 }
 
+constexpr int kNarrowRow = 8, kMidRow = 15;  // the widest rows of the narrow and mid blocks below
+
 // The filters-in-lanes product's blocks by output width, shared by direct and im2col, each for 1x1 kernels
 // (passes of `chunk_1x1` channels, the channel loop innermost if `channels_inner_1x1`) and for larger ones
 // (passes of `chunk`): rows at most 8 wide take 7 columns x one filter vector (a 7-wide row is one block);
@@ -90,11 +92,11 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
 inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr one_by_one, const Var& x, const Var& y,
                                                const Var& k, const RDom& rd, int vec, int chunk, int chunk_1x1,
                                                bool channels_inner_1x1, bool constant_offsets) {
-  const int mid_cols = int(block_cols(15, constant_offsets)), wide_cols = int(block_cols(16, constant_offsets));
+  const int mid_cols = int(block_cols(kMidRow, constant_offsets)), wide_cols = int(block_cols(kMidRow + 1, constant_offsets));
   const struct {
     Expr rows_up_to;
     int cols, vectors;
-  } narrow{width <= 8, int(block_cols(8, constant_offsets)), 1}, mid{width <= 15, mid_cols, 2};
+  } narrow{width <= kNarrowRow, int(block_cols(kNarrowRow, constant_offsets)), 1}, mid{width <= kMidRow, mid_cols, 2};
   for (const auto& b : {narrow, mid}) {
     filters_in_lanes_product(update.specialize(b.rows_up_to && one_by_one), x, y, k, rd, vec, b.cols, b.vectors,
                              chunk_1x1, channels_inner_1x1);
@@ -102,6 +104,24 @@ inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr on
   }
   filters_in_lanes_product(update.specialize(one_by_one), x, y, k, rd, vec, wide_cols, 2, chunk_1x1, channels_inner_1x1);
   filters_in_lanes_product(update, x, y, k, rd, vec, wide_cols, 2, chunk);
+}
+
+// A row `width` wide as filters_in_lanes_products_by_width computes it: rounded up to whole blocks of
+// columns (the columns per block chosen as it chooses them; `constant_offsets` a runtime condition here).
+// The products' update adds into sums past the row's end and reads its producer (the padded input, or
+// im2col's lowered rows) there, but Halide computes the sums' pure definition (the bias) and the producer
+// only where the output reads: those sums and columns held whatever the heap held. Where that was denormal
+// (memory oneDNN had used, say), every FMA on it took a microcode assist: Halide direct and im2col took 5x
+// their time on ResNet-50's res5 1x1 layers in full sweeps, and up to 45x with the heap filled with
+// denormals on purpose; MXCSR's DAZ bit made it vanish. The generators bound the sums, and the producer, to
+// this width, so every value the products read has been written.
+inline Expr row_in_whole_blocks(Expr width, Expr constant_offsets) {
+  auto cols = [&](bool offsets) {
+    return select(width <= kNarrowRow, int(block_cols(kNarrowRow, offsets)), width <= kMidRow, int(block_cols(kMidRow, offsets)),
+                  int(block_cols(kMidRow + 1, offsets)));
+  };
+  const Expr c = select(constant_offsets, cols(true), cols(false));
+  return (width + c - 1) / c * c;
 }
 
 // The position products of the tiled pipelines (Winograd, FFT), M(p, q, t, k, n) = Macc: per transform

@@ -107,6 +107,10 @@ class DirectConv : public Generator<DirectConv> {
                                                          width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true, true);
     convlab_halide::filters_in_lanes_products_by_width(conv.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true,
                                                        false);
+    // Whole blocks of columns (common.h's row_in_whole_blocks): the sums, and the padded input they read.
+    const Expr row = convlab_halide::row_in_whole_blocks(width, (stride_x == 1 || stride_x == 2) && dil_x == 1);
+    conv.bound_extent(x, row);
+    in.bound_extent(in.args()[0], (row - 1) * stride_x + (weights.dim(1).extent() - 1) * dil_x + 1);
   }
 
   // 1x1 layers as the plain pointwise kernel (algorithms/direct/pointwise.h) computes them: output positions

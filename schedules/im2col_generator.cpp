@@ -121,6 +121,11 @@ class Im2colConv : public Generator<Im2colConv> {
     // The lowered rows are read with unit stride: columns at constant offsets.
     convlab_halide::filters_in_lanes_products_by_width(gemm.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, false,
                                                        true);
+    // Whole blocks of columns (common.h's row_in_whole_blocks): the sums, and the lowered rows they read
+    // (whose own producer, the padded rows, follows them).
+    const Expr row = convlab_halide::row_in_whole_blocks(width, true);
+    gemm.bound_extent(x, row);
+    col.bound_extent(x, row);
   }
 };
 
