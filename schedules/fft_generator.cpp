@@ -139,7 +139,8 @@ class FftConv : public Generator<FftConv> {
     convlab_halide::per_tile_size(X1, tile, ri, [&](Stage s) { item_pass(s, c, ri, u); });
     // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
     const Expr bins = U.dim(3).extent() * U.dim(4).extent();
-    convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, bins * U.dim(5).extent(), per_band);
+    convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, bins * U.dim(5).extent(),
+                                       TailStrategy::GuardWithIf, per_band);
     // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
     convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec, 1);
     convlab_halide::per_tile_size(Y, tile, ru, [&](Stage s) { band_pass(s, k, i, ru, j, 2 * kRows); });

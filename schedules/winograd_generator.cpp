@@ -170,7 +170,8 @@ class WinogradConv : public Generator<WinogradConv> {
     transform_pass(tmp, ri, a, alpha, [&](Stage s) { item_pass(s, c, ri, a, j); });
     // Products: 2 filter vectors x kTiles tiles of accumulators.
     const Expr positions = U.dim(2).extent() * U.dim(3).extent();
-    convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles, positions * U.dim(4).extent(), per_band);
+    convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles, positions * U.dim(4).extent(),
+                                       TailStrategy::RoundUp, per_band);
     // Output transform: Y[i, j] = sum_b ATh[j, b] o1[i, b], o1[i, b] = sum_a ATw[i, a] M[a, b].
     convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec, kItemsPerTask);
     transform_pass(Y, rb, j, m, [&](Stage s) {
