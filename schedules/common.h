@@ -130,7 +130,7 @@ inline Expr row_in_whole_blocks(Expr width, Expr constant_offsets) {
 // tiles, filter innermost (as M), and its update is the filters-in-lanes micro-kernel: `vectors` (1 or 2)
 // filter vectors x `tiles` tiles of accumulators (a complex Macc has 2 per pair), the channel sum rc inside,
 // so each broadcast V value feeds `vectors` FMAs (x 2 if complex) and each U vector `tiles`. M is internal:
-// filter and tile blocks round up. A late layer's item is short (ResNet-50 res4 3x3 at F(4,3): 16 tiles,
+// filter blocks round up, tile blocks as `tile_tail` says. A late layer's item is short (ResNet-50 res4 3x3 at F(4,3): 16 tiles,
 // 256 channels, about 1.5 us), so a parallel task takes up to 16 consecutive items, keeping at least 16
 // tasks: `items` is how many there are.
 // `tile_tail` is how a block's last tiles are taken. RoundUp computes whole blocks of `tiles`, but Halide

@@ -206,7 +206,8 @@ class HalideLayerConv : public HalideMethod {
     // The packed weights, plus what the pipeline allocates per thread: im2col's lowered rows of one
     // parallel item (manual: one output row, or 7 on layers at most 14 wide, columns rounded up to its
     // column blocks, filter_block.h's block_cols at constant offsets; a flattened plane is one row; the
-    // autoschedules lower the whole image).
+    // autoschedules lower the whole image), and in the manual schedule the zero-padded input rows they are
+    // lowered from, rounded up to whole vectors.
     size_t b = w_.bytes() + bias_.bytes();
     if (method_ == "im2col") {
       const int64_t crs = p_.c * p_.r * p_.s;
@@ -214,7 +215,9 @@ class HalideLayerConv : public HalideMethod {
         const auto [oh, ow] = plane(p_.oh(), p_.ow());
         const int64_t cols = convlab_halide::round_up(ow, convlab_halide::block_cols(ow, true));
         const int64_t rows = (ow <= 14) ? std::min<int64_t>(7, oh) : 1;
-        b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols) * sizeof(float);
+        const int64_t in_rows = (rows - 1) * p_.sh + (p_.r - 1) * p_.dh + 1;
+        const int64_t in_cols = convlab_halide::round_up((cols - 1) * p_.sw + (p_.s - 1) * p_.dw + 1, convlab_halide::kVectorLanes);
+        b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols + p_.c * in_rows * in_cols) * sizeof(float);
       } else {
         b += size_t(crs * p_.oh() * p_.ow()) * sizeof(float);
       }

@@ -133,10 +133,11 @@ class WinogradConv : public Generator<WinogradConv> {
   // transform sizes are runtime values, so the tiles are the block that is always whole). Products:
   // common.h's tile_block_product, the direct schedule's micro-kernel with tiles for output columns, per
   // position and filter block. The host pads U with zero filters to whole blocks; V and M are internal, so
-  // channel, filter and tile blocks round up (the padded input reads zeros). All of it runs per band of
-  // output rows (about kTileBlock tiles), so a band's V and M stay in cache between the phases on large
-  // images (VGG-16 conv1_2's whole V at F(6,3) is 24 MB); smaller images are one band. Output: the final copy
-  // vectorized along x.
+  // channel, filter and tile blocks round up (the padded input reads zeros; the tiles past a band's last
+  // are not computed, so the products read them unwritten: common.h's tile_block_product). All of it runs
+  // per band of output rows (about kTileBlock tiles), so a band's V and M stay in cache between the phases
+  // on large images (VGG-16 conv1_2's whole V at F(6,3) is 24 MB); smaller images are one band. Output:
+  // the final copy vectorized along x.
   static constexpr int kTiles = 6, kTransformTiles = 4;
   // Transform items per parallel task (common.h's parallel_items), in both schedules.
   static constexpr int kItemsPerTask = 4;
