@@ -102,13 +102,17 @@ class DirectConv : public Generator<DirectConv> {
     // 0.33-0.58x the time; 7 columns x one vector on 7x7 rows: a further 0.73-0.76x on res5.
     const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
     // Unit column stride and dilation: a block's columns are constant offsets from one address.
-    for (int stride : {1, 2})  // ResNet-50's downsampling layers take stride 2
-      convlab_halide::filters_in_lanes_products_by_width(conv.update().specialize(stride_x == stride && dil_x == 1),
-                                                         width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true, true);
+    Expr constant_offsets = Internal::const_false();
+    for (int stride : {1, 2}) {  // ResNet-50's downsampling layers take stride 2
+      const Expr specialized = stride_x == stride && dil_x == 1;
+      convlab_halide::filters_in_lanes_products_by_width(conv.update().specialize(specialized), width, one_by_one, x, y, k, rd,
+                                                         V, kChunk, kChunk1x1, true, true);
+      constant_offsets = constant_offsets || specialized;
+    }
     convlab_halide::filters_in_lanes_products_by_width(conv.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true,
                                                        false);
     // Whole blocks of columns (common.h's row_in_whole_blocks): the sums, and the padded input they read.
-    const Expr row = convlab_halide::row_in_whole_blocks(width, (stride_x == 1 || stride_x == 2) && dil_x == 1);
+    const Expr row = convlab_halide::row_in_whole_blocks(width, constant_offsets);
     conv.bound_extent(x, row);
     in.bound_extent(in.args()[0], (row - 1) * stride_x + (weights.dim(1).extent() - 1) * dil_x + 1);
   }

@@ -104,7 +104,7 @@ class Im2colConv : public Generator<Im2colConv> {
     single_row(output.specialize(width >= V && output.dim(1).extent() == 1));
     wide(output.specialize(width >= V));
     narrow(output, TailStrategy::GuardWithIf);  // narrower than a vector
-    in.compute_at(output, t).vectorize(_0, V, TailStrategy::RoundUp);
+    in.compute_at(output, t).vectorize(in.args()[0], V, TailStrategy::RoundUp);
     col.compute_at(output, t).vectorize(x, V, TailStrategy::GuardWithIf);
     for (int stride : {1, 2})
       col.specialize(stride_x == stride);
