@@ -82,8 +82,6 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
   }
 }
 
-constexpr int kNarrowRow = 8, kMidRow = 15;  // the widest rows of the narrow and mid blocks below
-
 // The filters-in-lanes product's blocks by output width, shared by direct and im2col, each for 1x1 kernels
 // (passes of `chunk_1x1` channels, the channel loop innermost if `channels_inner_1x1`) and for larger ones
 // (passes of `chunk`): rows at most 8 wide take 7 columns x one filter vector (a 7-wide row is one block);

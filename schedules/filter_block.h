@@ -49,8 +49,9 @@ constexpr int kLaneTileBlock = 16;
 // offsets from one address (`constant_offsets`: im2col's lowered rows, direct at stride 1 and 2); otherwise
 // (AVX2's 16 registers, or a runtime column stride, which gives each column an address register) 5 on rows
 // of 9-15 (6 would round 13 and 14 up to 18) and 6 on wider ones.
+constexpr int kNarrowRow = 8, kMidRow = 15;  // the widest rows of the narrow and the middle block widths
 constexpr int64_t block_cols(int64_t width, bool constant_offsets) {
-  return width <= 8 ? 7 : convlab::kWideVectors && constant_offsets ? 14 : width <= 15 ? 5 : 6;
+  return width <= kNarrowRow ? 7 : convlab::kWideVectors && constant_offsets ? 14 : width <= kMidRow ? 5 : 6;
 }
 
 // n rounded up to whole blocks of `block`.
