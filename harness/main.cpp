@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "malloc_policy.h"
 #include "npy.h"
 #include "problem.h"
 #include "report.h"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string cmd = argv[1];
+  convlab::fix_malloc_policy();
   try {
     if (cmd == "conv") return convlab::cmd_conv(argc - 2, argv + 2);
     if (cmd == "methods") return convlab::cmd_methods(argc - 2, argv + 2);

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "json_writer.h"
+#include "malloc_policy.h"
 #include "peer/onednn_conv.h"
 
 extern "C" char* openblas_get_config(void);
@@ -58,6 +59,7 @@ void write_run_json(const std::string& path, const RunInfo& info) {
   o << "    \"google_benchmark\": " << json_string(CONVLAB_BENCHMARK_VERSION) << ",\n";
   o << "    \"halide\": " << json_string(CONVLAB_HALIDE_VERSION) << "\n";
   o << "  },\n";
+  o << "  \"malloc\": " << json_string(malloc_policy()) << ",\n";
   const char* wait = std::getenv("OMP_WAIT_POLICY");
   o << "  \"omp_wait_policy\": " << json_string(wait ? wait : "default (libgomp spins briefly)") << ",\n";
   o << "  \"machine\": [\n";

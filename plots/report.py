@@ -57,7 +57,8 @@ def build(run_dir):
     md += [f"- started {info.get('started')}, finished {info.get('finished') or '(unfinished)'}; "
            f"commit {info.get('git_commit', '')[:12]}; shard {info.get('shard')}",
            f"- command: `{info.get('command_line')}`",
-           f"- compiler {info.get('compiler')}, {info.get('build_flags')}; OpenMP wait policy: {info.get('omp_wait_policy')}",
+           f"- compiler {info.get('compiler')}, {info.get('build_flags')}; OpenMP wait policy: {info.get('omp_wait_policy')}; "
+           f"heap: {info.get('malloc', 'glibc defaults (not recorded)')}",
            "- libraries: " + ", ".join(f"{k} {v}" for k, v in libs.items()), ""]
     md += ["## When each method wins", ""]
     md.append(" ".join(w["sentence"] for w in wins) + " " + onednn_text)
