@@ -131,12 +131,15 @@ inline Expr row_in_whole_blocks(Expr width, Expr constant_offsets) {
 // filter blocks round up, tile blocks as `tile_tail` says. A late layer's item is short (ResNet-50 res4 3x3 at F(4,3): 16 tiles,
 // 256 channels, about 1.5 us), so a parallel task takes up to 16 consecutive items, keeping at least 16
 // tasks: `items` is how many there are.
-// `tile_tail` is how a block's last tiles are taken. RoundUp computes whole blocks of `tiles`, but Halide
-// computes V (and Macc's zeros) only for the tiles M needs, so the tiles past them are whatever the heap
-// held (row_in_whole_blocks says why that matters); GuardWithIf reads none of them. FFT takes GuardWithIf
-// (paired, 2 threads, new / old time: 9x9 C32 1.05x, 11x11 C16 1.00x, 15x15 C16 0.91x, 7x7 C32 1.03x,
-// ResNet-50 res3 3x3 1.03x). Winograd keeps RoundUp: guarded (with its transforms' tile blocks), its
-// F(4,3) and F(6,3) took 1.1-1.4x the time on VGG-16's and ResNet-50's 3x3 layers.
+// `tile_tail` is how a block's last tiles are taken. A RoundUp split alone computes whole blocks of `tiles`,
+// but Halide computes V (and Macc's zeros) only for the tiles M needs, so the tiles past them were whatever
+// the heap held (row_in_whole_blocks says why that matters). So with RoundUp, M's extent is aligned to
+// whole blocks: M computes them, and V, computed outside M, is computed for every tile M's blocks read;
+// stages that round tiles up themselves must take blocks that divide `tiles` (Winograd's transforms).
+// GuardWithIf reads no tile past M's. FFT takes GuardWithIf (paired, 2 threads, new / old time: 9x9 C32
+// 1.05x, 11x11 C16 1.00x, 15x15 C16 0.91x, 7x7 C32 1.03x, ResNet-50 res3 3x3 1.03x), Winograd RoundUp:
+// guarded (with its transforms' tile blocks), its F(4,3) and F(6,3) took 1.1-1.4x the time on VGG-16's
+// and ResNet-50's 3x3 layers, aligned 0.99-1.05x.
 constexpr int kTileBlock = 48;
 inline void tile_block_product(Func M, Func Macc, const Var& p, const Var& q, const Var& t, const Var& k, const Var& n,
                                const RDom& rc, int vec, int vectors, int tiles, Expr items, TailStrategy tile_tail,
@@ -153,6 +156,7 @@ inline void tile_block_product(Func M, Func Macc, const Var& p, const Var& q, co
       .split(item, task, in_task, clamp(items / 16, 1, 16), TailStrategy::GuardWithIf)
       .parallel(task)
       .vectorize(kf, vec);
+  if (tile_tail == TailStrategy::RoundUp) M.align_extent(t, tiles);
   Macc.compute_at(M, tb).reorder_storage(k, t, p, q, n).reorder(k, t).vectorize(k, vec).unroll(k);
   Stage update = Macc.update();
   update.split(t, tc, tj, tiles, tile_tail).split(k, kv, kl, vec).vectorize(kl).unroll(tj);

@@ -128,17 +128,24 @@ class WinogradConv : public Generator<WinogradConv> {
 
   // Channels (filters) in the vector lanes everywhere, so every vector is full however few tiles an image
   // has: V and M are stored channel (filter) innermost, [c, t, a, b]. Transforms: per kTransformTiles tiles
-  // and 8 channels (filters) an item, kItemsPerTask items a parallel task, each pass a small matrix product
-  // with kTransformTiles tiles of accumulators over the summed index, each coefficient a broadcast (the
-  // transform sizes are runtime values, so the tiles are the block that is always whole). Products:
-  // common.h's tile_block_product, the direct schedule's micro-kernel with tiles for output columns, per
-  // position and filter block. The host pads U with zero filters to whole blocks; V and M are internal, so
-  // channel, filter and tile blocks round up (the padded input reads zeros; the tiles past a band's last
-  // are not computed, so the products read them unwritten: common.h's tile_block_product). All of it runs
+  // and a vector of channels (filters) an item, kItemsPerTask items a parallel task, each pass a small
+  // matrix product with kTransformTiles tiles of accumulators over the summed index, each coefficient a
+  // broadcast (the transform sizes are runtime values, so the tiles are the block that is always whole).
+  // Products: common.h's tile_block_product, the direct schedule's micro-kernel with tiles for output
+  // columns, per position and filter block. The host pads U with zero filters to whole blocks; V and M are
+  // internal, so channel, filter and tile blocks round up (the padded input reads zeros). M's tiles are
+  // aligned to the products' kTiles, and the transforms' kTransformTiles divides kTiles, so every tile a
+  // rounded block reads is one M's blocks computed (common.h's tile_block_product; unaligned, with blocks
+  // of 4, the products and the output transform read tiles nobody wrote: tests/schedules/
+  // test_halide_initialized.cpp). Aligned with blocks of 3 against that, paired, 2 threads, the heap policy
+  // fixed (harness/malloc_policy.h): ResNet-50 res2 F(4,3) 1.01x the time, res3 0.87x, res4 0.99x, res5
+  // 0.96x, res2 F(6,3) 1.04x, VGG-16 conv2_2 F(6,3) 1.05x, conv4 1.04x; aligned blocks of 6 took 1.09x
+  // blocks of 3 on res2 F(6,3), blocks of 2 1.00x. All of it runs
   // per band of output rows (about kTileBlock tiles), so a band's V and M stay in cache between the phases
   // on large images (VGG-16 conv1_2's whole V at F(6,3) is 24 MB); smaller images are one band. Output:
   // the final copy vectorized along x.
-  static constexpr int kTiles = 6, kTransformTiles = 4;
+  static constexpr int kTiles = 6, kTransformTiles = 3;
+  static_assert(kTiles % kTransformTiles == 0, "a transform's rounded tile block must lie in M's aligned blocks");
   // Transform items per parallel task (common.h's parallel_items), in both schedules.
   static constexpr int kItemsPerTask = 4;
   void schedule_transform_then_tile_gemm() {
@@ -191,9 +198,11 @@ class WinogradConv : public Generator<WinogradConv> {
   // filters x 2 tile vectors of accumulators, each U value a broadcast feeding 2 FMAs, each V vector
   // kLaneFilters. U is read once per block of tiles: once in all where an image has at most 16. Transforms
   // are vectorized over tiles, the input's tile gather a strided load per lane (a small share at few tiles).
-  // Tiles round up to whole blocks (the padded input reads zeros), and filters to whole register blocks.
+  // Tiles round up to whole blocks (the padded input reads zeros), and M's filters are aligned to whole
+  // register blocks, which the output transform's blocks of kTransformTiles filters divide.
   static constexpr int kLaneTiles = convlab_halide::kLaneTileBlock, kLaneFilters = convlab_halide::kLaneFilterBlock,
                        kLaneGroup = convlab_halide::kLaneFilterGroup;
+  static_assert(kLaneFilters % kTransformTiles == 0, "the output transform's filter blocks lie in M's aligned ones");
   void schedule_tiles_in_lanes() {
     const int vec = convlab_halide::kVectorLanes;
     const TailStrategy up = TailStrategy::RoundUp;
@@ -226,7 +235,8 @@ class WinogradConv : public Generator<WinogradConv> {
         .fuse(a, b, ab)
         .fuse(ab, kg, item)
         .parallel(item)
-        .vectorize(ti, vec);
+        .vectorize(ti, vec)
+        .align_extent(k, kLaneFilters);  // Macc's blocks and the output transform's (kTransformTiles) whole
     Macc.compute_at(M, tb).vectorize(t, vec).unroll(t);
     Macc.update()
         .split(t, tv, tl, vec)
