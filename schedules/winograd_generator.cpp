@@ -133,17 +133,18 @@ class WinogradConv : public Generator<WinogradConv> {
   // broadcast (the transform sizes are runtime values, so the tiles are the block that is always whole).
   // Products: common.h's tile_block_product, the direct schedule's micro-kernel with tiles for output
   // columns, per position and filter block. The host pads U with zero filters to whole blocks; V and M are
-  // internal, so channel, filter and tile blocks round up (the padded input reads zeros). M's tiles are
-  // aligned to the products' kTiles, and the transforms' kTransformTiles divides kTiles, so every tile a
-  // rounded block reads is one M's blocks computed (common.h's tile_block_product; unaligned, with blocks
-  // of 4, the products and the output transform read tiles nobody wrote: tests/schedules/
-  // test_halide_initialized.cpp). Aligned with blocks of 3 against that, paired, 2 threads, the heap policy
-  // fixed (harness/malloc_policy.h): ResNet-50 res2 F(4,3) 1.01x the time, res3 0.87x, res4 0.99x, res5
-  // 0.96x, res2 F(6,3) 1.04x, VGG-16 conv2_2 F(6,3) 1.05x, conv4 1.04x; aligned blocks of 6 took 1.09x
-  // blocks of 3 on res2 F(6,3), blocks of 2 1.00x. All of it runs
+  // internal, so channel, filter and tile blocks round up (the padded input reads zeros). All of it runs
   // per band of output rows (about kTileBlock tiles), so a band's V and M stay in cache between the phases
   // on large images (VGG-16 conv1_2's whole V at F(6,3) is 24 MB); smaller images are one band. Output:
   // the final copy vectorized along x.
+  // A band's tiles round up in three places: the products' blocks of kTiles and both transforms' blocks of
+  // kTransformTiles. M's tiles are aligned to kTiles and kTransformTiles divides kTiles, so every tile a
+  // rounded block reads is one that M's aligned blocks computed (common.h's tile_block_product). Unaligned,
+  // with transform blocks of 4, the products and the output transform read tiles nobody wrote
+  // (tests/schedules/test_halide_initialized.cpp). Aligned with blocks of 3 against that (paired, 2
+  // threads, heap policy fixed: harness/malloc_policy.h): ResNet-50 res2-res5 F(4,3) 1.01x, 0.87x, 0.99x,
+  // 0.96x the time, res2 F(6,3) 1.04x, VGG-16 conv2_2 and conv4 F(6,3) 1.05x, 1.04x; blocks of 6 took
+  // 1.09x blocks of 3 on res2 F(6,3), blocks of 2 1.00x.
   static constexpr int kTiles = 6, kTransformTiles = 3;
   static_assert(kTiles % kTransformTiles == 0, "a transform's rounded tile block must lie in M's aligned blocks");
   // Transform items per parallel task (common.h's parallel_items), in both schedules.
