@@ -30,6 +30,8 @@ int cmd_merge(int argc, char** argv) {
       throw UsageError("merge: " + run + " measured a different grid (grid_key " + info.grid_key + ", first run " +
                        merged.grid_key + ")");
     }
+    merge_field(merged.malloc_policy, info.malloc_policy, run);
+    merge_field(merged.omp_wait_policy, info.omp_wait_policy, run);
     merged.merged_from.push_back(run + " (shard " + info.shard + ")");
     for (Row& r : read_results(run + "/results.csv")) {
       if (!seen.insert(row_key(r)).second) {

@@ -20,6 +20,7 @@
 #include "random_fill.h"
 #include "ref/conv_reference.h"
 #include "report.h"
+#include "malloc_policy.h"
 #include "run_info.h"
 #include "sweep_plan.h"
 #include "threads.h"
@@ -211,6 +212,8 @@ int cmd_sweep(int argc, char** argv) {
   info.command_line = cmdline.str();
   info.grid_key = grid_key(problems, items);
   info.shard = std::to_string(shard.first) + "/" + std::to_string(shard.second);
+  info.malloc_policy = malloc_policy();
+  info.omp_wait_policy = omp_wait_policy();
   std::cerr << "convlab sweep: " << problems.size() << " problems x " << specs.size() << " methods x " << threads.size()
             << " thread counts = " << items.size() << " measurements";
   if (shard.second > 1) std::cerr << ", shard " << info.shard;

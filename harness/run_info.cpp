@@ -11,7 +11,6 @@
 #include <stdexcept>
 
 #include "json_writer.h"
-#include "malloc_policy.h"
 #include "peer/onednn_conv.h"
 
 extern "C" char* openblas_get_config(void);
@@ -59,9 +58,8 @@ void write_run_json(const std::string& path, const RunInfo& info) {
   o << "    \"google_benchmark\": " << json_string(CONVLAB_BENCHMARK_VERSION) << ",\n";
   o << "    \"halide\": " << json_string(CONVLAB_HALIDE_VERSION) << "\n";
   o << "  },\n";
-  o << "  \"malloc\": " << json_string(malloc_policy()) << ",\n";
-  const char* wait = std::getenv("OMP_WAIT_POLICY");
-  o << "  \"omp_wait_policy\": " << json_string(wait ? wait : "default (libgomp spins briefly)") << ",\n";
+  o << "  \"malloc\": " << json_string(info.malloc_policy) << ",\n";
+  o << "  \"omp_wait_policy\": " << json_string(info.omp_wait_policy) << ",\n";
   o << "  \"machine\": [\n";
   for (size_t i = 0; i < info.machine.size(); ++i) {
     const MachineInfo& m = info.machine[i];
@@ -125,6 +123,12 @@ RunInfo read_run_json(const std::string& path) {
   info.shard = string_field(s, path, "shard");
   info.started = string_field(s, path, "started");
   info.command_line = string_field(s, path, "command_line");
+  // Optional: runs before they were recorded lack them.
+  auto optional = [&](const char* key) {
+    return value_at(s, key) == std::string::npos ? std::string("not recorded") : string_field(s, path, key);
+  };
+  info.malloc_policy = optional("malloc");
+  info.omp_wait_policy = optional("omp_wait_policy");
   // Machine entries, as write_run_json writes them: {"cpu": ..., "logical_cpus": ..., ...}.
   for (size_t at = s.find("{\"cpu\": "); at != std::string::npos; at = s.find("{\"cpu\": ", at + 1)) {
     MachineInfo mi;
@@ -139,6 +143,16 @@ RunInfo read_run_json(const std::string& path) {
     info.machine.push_back(mi);
   }
   return info;
+}
+
+std::string omp_wait_policy() {
+  const char* wait = std::getenv("OMP_WAIT_POLICY");
+  return wait ? wait : "default (libgomp spins briefly)";
+}
+
+void merge_field(std::string& merged, const std::string& shard_value, const std::string& shard) {
+  if (shard_value != merged && merged.find("; " + shard_value + " (") == std::string::npos)
+    merged += "; " + shard_value + " (" + shard + ")";
 }
 
 }  // namespace convlab

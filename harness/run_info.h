@@ -19,7 +19,16 @@ struct RunInfo {
   std::vector<MachineInfo> machine;  // one per thread count
   std::map<std::string, int> tally;  // status -> rows
   std::vector<std::string> merged_from;
+  // The process's run-time environment the times were taken in (a merge keeps its shards', not its own).
+  std::string malloc_policy;    // harness/malloc_policy.h
+  std::string omp_wait_policy;  // OMP_WAIT_POLICY
 };
+
+// The environment of this process, as a sweep records it in RunInfo.
+std::string omp_wait_policy();
+// Folds a shard's value of one of those fields into the merged one: unchanged where they agree, both
+// kept (with the shard named) where they do not.
+void merge_field(std::string& merged, const std::string& shard_value, const std::string& shard);
 
 std::string utc_now();
 std::string git_commit();

@@ -66,6 +66,14 @@ else bad "resumed rows differ: $(diff <(keys "$tmp/full/results.csv") <(keys "$t
 "$convlab" merge --out "$tmp/merged" "$tmp/s1" "$tmp/s2" >/dev/null || bad "merge"
 diff <(keys "$tmp/full/results.csv") <(keys "$tmp/merged/results.csv") >/dev/null && ok "shards merge into the full grid" \
   || bad "merged shards differ from the full grid"
+# A merge records its shards' heap policy, not the merging process's; shards that differ are both named.
+cp -r "$tmp/s2" "$tmp/s2x" && sed -i 's/"malloc": "[^"]*"/"malloc": "other policy"/' "$tmp/s2x/run.json"
+"$convlab" merge --out "$tmp/merged3" "$tmp/s1" "$tmp/s2x" >/dev/null || bad "merge of shards with different heap policies"
+first=$(grep -o '"malloc": "[^"]*' "$tmp/s1/run.json")
+grep -qF "$first; other policy ($tmp/s2x)\"" "$tmp/merged3/run.json" && ok "merged run.json names both shards' heap policies" \
+  || bad "merged heap policy: $(grep '"malloc"' "$tmp/merged3/run.json")"
+grep -qF "$first\"" "$tmp/merged/run.json" && ok "merged run.json keeps the shards' common heap policy" \
+  || bad "merged common heap policy: $(grep '"malloc"' "$tmp/merged/run.json")"
 "$convlab" sweep --kernel 5 --channels 4 --size 9 --threads 1 --repetitions 1 --min-time 0.001 --no-report --methods direct \
   --out "$tmp/other" >/dev/null 2>&1
 err=$("$convlab" merge --out "$tmp/merged2" "$tmp/s1" "$tmp/other" 2>&1)
