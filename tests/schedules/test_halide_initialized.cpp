@@ -1,7 +1,7 @@
 // Halide pipelines compute only on values they have written. Every allocation Halide's runtime makes is
-// handed out full of denormals (a test allocator), the pipeline runs on the calling thread alone, and the
-// denormal flag of that thread's MXCSR must stay clear: a multiply or add that read a value nobody wrote
-// raises it. Before common.h's row_in_whole_blocks, the direct and im2col products rounded each row up to
+// handed out full of denormals (a test allocator), and so is the stack the pipeline's frames will use;
+// the pipeline runs on the calling thread alone, and the denormal flag of that thread's MXCSR must stay
+// clear: a multiply or add that read a value nobody wrote raises it. Before common.h's row_in_whole_blocks, the direct and im2col products rounded each row up to
 // whole register blocks and added into sums and lowered columns nothing had set, and FFT's products did
 // the same with tiles; on memory that happened to hold denormals (freed by oneDNN, say) every such FMA took
 // a microcode assist, 5-45x the time. Winograd's products and transforms did too until M's tiles and
@@ -38,6 +38,13 @@ void* denormal_malloc(void* user_context, size_t bytes) {
   return p;
 }
 
+// Halide keeps some buffers on the stack (common.h's Macc, the tiled products' accumulators): the stack
+// below the caller's frame, where the pipeline's frames will lie, is filled with denormals too.
+__attribute__((noinline)) void denormal_stack() {
+  volatile uint32_t area[1 << 16];  // 256 KB, several times the largest Macc
+  for (size_t i = 0; i < sizeof area / sizeof area[0]; ++i) area[i] = 1;
+}
+
 }  // namespace
 
 TEST_CASE("Halide's pipelines compute only on values they have written", "[halide][uninitialized]") {
@@ -67,6 +74,7 @@ TEST_CASE("Halide's pipelines compute only on values they have written", "[halid
       m->plan(p);
       m->set_weights(w.data(), b.data());
       std::vector<float> y(size_t(p.output_elems()));
+      denormal_stack();
       _mm_setcsr(_mm_getcsr() & ~kDenormalFlag);
       m->execute(x.data(), y.data());
       CHECK((_mm_getcsr() & kDenormalFlag) == 0);
