@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "buffer.h"
+#include "direct/pointwise.h"
 #include "filter_block.h"
 #include "fc/fully_connected.h"
 #include "fft/fft_conv.h"
@@ -164,62 +165,75 @@ class HalideLayerConv : public HalideMethod {
   HalideLayerConv(std::string method, std::string schedule, LayerFn fn) : HalideMethod(std::move(method), std::move(schedule)), fn_(fn) {}
   void plan(const ConvProblem& p) override {
     p_ = p;
-    // Direct's hand-written schedule has a build for 1x1, unit-stride, unpadded layers, with positions in
-    // the lanes (direct_generator.cpp), for planes that fill its items (kPointwiseColumns positions) to
-    // within an eighth: ResNet-50's 56x56 and 28x28 planes (1% and 4% more), not 14x14 (22%: 1.24x the
-    // filters-in-lanes build's time at res4_1x1b) or 7x7 (96 positions for 49: 1.8x).
-    const int64_t hw = p.h * p.w, cols = convlab_halide::kPointwiseColumns;
-    pointwise_ = method_ == "direct" && schedule_ == "manual" && p.dense_pointwise() && hw >= cols &&
-                 convlab_halide::round_up(hw, cols) * 8 <= hw * 9;
-    w_.resize(size_t(p.c * p.r * p.s * k_padded()));
+    layer_ = p;
+    pointwise_ = pointwise_build(p);
+    gather_ = false;
+    // A 1x1 layer with stride or padding (ResNet-50's projection shortcuts) runs as the dense layer on the
+    // positions its kernel reads, gathered first and timed as the input transform (pointwise.h; the plain
+    // direct method does the same), where the dense layer takes a path the strided one cannot: a flat
+    // plane, or direct's positions-in-lanes build. Read in place with a stride, the pipelines took rows
+    // of the narrow output (7 or 14 columns, one vector of filters per 7: too few accumulators). Paired
+    // A/B, new / old time, 2 threads (1 thread): direct res3_down 0.69x (0.66x), res4_down 0.90x (0.72x),
+    // res5_down 1.05x (0.76x); im2col res4_down 0.51x (0.40x), res5_down 0.42x (0.30x). On rows that stay
+    // rows (im2col at res3_down, 28 wide) the lowering already is the gather: gathering first took 1.12x.
+    if (p.r == 1 && p.s == 1 && !p.dense_pointwise()) {
+      layer_ = unit_stride_pointwise(p);
+      pointwise_ = pointwise_build(layer_);
+      gather_ = flat_plane();
+      if (!gather_) layer_ = p;  // (and pointwise_ is false: flat_plane() holds with it)
+    }
+    gathered_.resize(gather_ ? size_t(layer_.input_elems()) : 0);
+    w_.resize(size_t(layer_.c * layer_.r * layer_.s * k_padded()));
     bias_.resize(size_t(k_padded()));
     bias_.zero();
   }
   void set_weights(const float* w, const float* bias) override {
     PhaseTimer t;
     // KCRS -> blocks of kFilterBlock filters, filter innermost: [K / F][c][r][s][F] (filter_block.h)
-    Buffer<float> kcrs(size_t(p_.weight_elems()));
-    xcorr_weights(p_, w, kcrs.data());
+    Buffer<float> kcrs(size_t(layer_.weight_elems()));
+    xcorr_weights(layer_, w, kcrs.data());
     w_.zero();
-    const int64_t crs = p_.c * p_.r * p_.s;
-    for (int64_t k = 0; k < p_.k; ++k)
+    const int64_t crs = layer_.c * layer_.r * layer_.s;
+    for (int64_t k = 0; k < layer_.k; ++k)
       for (int64_t i = 0; i < crs; ++i) w_[size_t(convlab_halide::blocked_index(k, i, crs))] = kcrs[size_t(k * crs + i)];
-    bias_or_zero(p_, bias, bias_.data());
+    bias_or_zero(layer_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
   void execute(const float* input, float* output) override {
     sync_halide_threads();
     PhaseTimer t;
-    const auto [ih, iw] = plane(p_.h, p_.w);
-    HBuf in = view4(input, p_.n, p_.c, ih, iw);
-    const int F = convlab_halide::kFilterBlock, S = int(p_.s), R = int(p_.r), C = int(p_.c);
+    if (gather_) gather(input);
+    const double gather_ms = t.lap();
+    const auto [ih, iw] = plane(layer_.h, layer_.w);
+    HBuf in = view4(gather_ ? gathered_.data() : input, layer_.n, layer_.c, ih, iw);
+    const int F = convlab_halide::kFilterBlock, S = int(layer_.s), R = int(layer_.r), C = int(layer_.c);
     halide_dimension_t dims[5] = {{0, F, 1}, {0, S, F}, {0, R, S * F}, {0, C, R * S * F}, {0, int(k_padded()) / F, C * R * S * F}};
     HBuf wt(w_.data(), 5, dims);
     HBuf b(bias_.data(), int(k_padded()));
-    const auto [oh, ow] = plane(p_.oh(), p_.ow());
-    HBuf out = view4(output, p_.n, p_.k, oh, ow);
-    run((pointwise_ ? halide_direct_pointwise_manual : fn_)(in, wt, b, int(p_.sw), int(p_.sh), int(p_.dw), int(p_.dh),
-                                                            int(p_.pl), int(p_.pt), out));
-    phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
+    const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
+    HBuf out = view4(output, layer_.n, layer_.k, oh, ow);
+    run((pointwise_ ? halide_direct_pointwise_manual : fn_)(in, wt, b, int(layer_.sw), int(layer_.sh), int(layer_.dw), int(layer_.dh),
+                                                            int(layer_.pl), int(layer_.pt), out));
+    phases_ = {{"weight_transform", weight_ms_}, {"input_transform", gather_ms}, {"multiply", t.ms()}};
   }
   size_t workspace_bytes() const override {
-    // The packed weights, plus what the pipeline allocates per thread: im2col's lowered rows of one
-    // parallel item (manual: one output row, or 7 on layers at most 14 wide, columns rounded up to its
-    // column blocks, filter_block.h's block_cols at constant offsets; a flattened plane is one row; the
-    // autoschedules lower the whole image), and in the manual schedule the zero-padded input rows they are
-    // lowered from, rounded up to whole vectors.
-    size_t b = w_.bytes() + bias_.bytes();
+    // The packed weights, the gathered input of a strided or padded 1x1 layer, plus what the pipeline
+    // allocates per thread: im2col's lowered rows of one parallel item (manual: one output row, or 7 on
+    // layers at most 14 wide, columns rounded up to its column blocks, filter_block.h's block_cols at
+    // constant offsets; a flattened plane is one row; the autoschedules lower the whole image), and in the
+    // manual schedule the zero-padded input rows they are lowered from, rounded up to whole vectors.
+    size_t b = w_.bytes() + bias_.bytes() + gathered_.bytes();
     if (method_ == "im2col") {
-      const int64_t crs = p_.c * p_.r * p_.s;
+      const int64_t crs = layer_.c * layer_.r * layer_.s;
       if (schedule_ == "manual") {
-        const auto [oh, ow] = plane(p_.oh(), p_.ow());
+        const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
         const int64_t cols = convlab_halide::round_up(ow, convlab_halide::block_cols(ow, true));
         const int64_t rows = (ow <= 14) ? std::min<int64_t>(7, oh) : 1;
-        const int64_t in_rows = (rows - 1) * p_.sh + (p_.r - 1) * p_.dh + 1;
-        const int64_t in_cols = convlab_halide::round_up((cols - 1) * p_.sw + (p_.s - 1) * p_.dw + 1, convlab_halide::kVectorLanes);
-        b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols + p_.c * in_rows * in_cols) * sizeof(float);
+        const int64_t in_rows = (rows - 1) * layer_.sh + (layer_.r - 1) * layer_.dh + 1;
+        const int64_t in_cols = convlab_halide::round_up((cols - 1) * layer_.sw + (layer_.s - 1) * layer_.dw + 1, convlab_halide::kVectorLanes);
+        b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols + layer_.c * in_rows * in_cols) * sizeof(float);
       } else {
-        b += size_t(crs * p_.oh() * p_.ow()) * sizeof(float);
+        b += size_t(crs * layer_.oh() * layer_.ow()) * sizeof(float);
       }
     }
     return b;
@@ -238,16 +252,44 @@ class HalideLayerConv : public HalideMethod {
   // the filters (im2col_generator.cpp), so that 2 threads share a flattened plane.
   // The positions-in-lanes build takes every such plane flat: its blocks are positions, not columns.
   bool flat_plane() const {
-    return p_.dense_pointwise() && (pointwise_ || p_.ow() <= 15);
+    return layer_.dense_pointwise() && (pointwise_ || layer_.ow() <= 15);
   }
   // An h x w plane as the pipeline sees it (rows, columns): one row of h * w when flat_plane().
   std::pair<int64_t, int64_t> plane(int64_t h, int64_t w) const {
     return flat_plane() ? std::pair<int64_t, int64_t>{1, h * w} : std::pair<int64_t, int64_t>{h, w};
   }
+  // Direct's hand-written schedule has a build for 1x1, unit-stride, unpadded layers, with positions in
+  // the lanes (direct_generator.cpp), for planes that fill its items (kPointwiseColumns positions) to
+  // within an eighth: ResNet-50's 56x56 and 28x28 planes (1% and 4% more), not 14x14 (22%: 1.24x the
+  // filters-in-lanes build's time at res4_1x1b) or 7x7 (96 positions for 49: 1.8x).
+  bool pointwise_build(const ConvProblem& d) const {
+    const int64_t hw = d.h * d.w, cols = convlab_halide::kPointwiseColumns;
+    return method_ == "direct" && schedule_ == "manual" && d.dense_pointwise() && hw >= cols &&
+           convlab_halide::round_up(hw, cols) * 8 <= hw * 9;
+  }
   // Filters padded with zeros to whole blocks (filter_block.h).
-  int64_t k_padded() const { return convlab_halide::round_up(p_.k, convlab_halide::kFilterBlock); }
+  int64_t k_padded() const { return convlab_halide::round_up(layer_.k, convlab_halide::kFilterBlock); }
+  // The gather runs a plane per task on Halide's thread pool, the pool the pipeline runs on next. On
+  // OpenMP's, libgomp's threads spun after it, sharing the 2 cores with Halide's workers (2 threads,
+  // res3_down: direct 1.03x the old time instead of 0.69-0.75x, im2col 1.94x instead of 1.12x).
+  void gather(const float* input) {
+    struct Closure {
+      const ConvProblem* p;
+      const float* input;
+      float* gathered;
+    } closure{&p_, input, gathered_.data()};
+    auto task = [](void*, int nc, uint8_t* c) {
+      const auto* g = reinterpret_cast<const Closure*>(c);
+      gather_pointwise_plane(*g->p, g->input, g->gathered, nc);
+      return 0;
+    };
+    halide_do_par_for(nullptr, task, 0, int(p_.n * p_.c), reinterpret_cast<uint8_t*>(&closure));
+  }
 
   LayerFn fn_;
+  bool gather_ = false;     // p_ is a strided or padded 1x1 layer: the pipeline computes layer_ on gathered_
+  ConvProblem layer_;       // the layer the pipeline computes: p_, or unit_stride_pointwise(p_)
+  Buffer<float> gathered_;  // [N][C][OH][OW] when gather_
   bool pointwise_ = false;  // running halide_direct_pointwise_manual instead of fn_
   Buffer<float> w_, bias_;
 };

@@ -101,6 +101,16 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   ConvProblem planes;  // Halide direct's positions-in-lanes build: two items of 48 positions per image,
   planes.n = 2, planes.c = 131, planes.k = 37, planes.h = 8, planes.w = 12;  // a tail pass, a partial filter block
   v.push_back(planes);
+  // Strided, padded 1x1 layers that the Halide pipelines run dense on gathered positions
+  // (halide_conv.cpp): a flat 8x12 plane that direct's positions-in-lanes build also takes, and a 4x24
+  // one that only direct gathers (im2col keeps its rows).
+  for (int64_t w : {23, 47}) {
+    ConvProblem shortcut;
+    shortcut.n = 2, shortcut.c = 37, shortcut.k = 21, shortcut.h = w == 23 ? 15 : 7, shortcut.w = w;
+    shortcut.sh = shortcut.sw = 2;
+    shortcut.pl = w == 23 ? 1 : 0;
+    v.push_back(shortcut);
+  }
   ConvProblem large;  // im2col lowers it in panels (more than 4 MB of lowered matrix), the last one shorter
   large.n = 2, large.c = 16, large.k = 5, large.h = 121, large.w = 119, large.r = 3, large.s = 3;
   large.pad_mode = PadMode::Same;

@@ -145,20 +145,30 @@ void PointwiseDirect::set_weights(const float* w, const float* bias) {
   }
 }
 
-void PointwiseDirect::gather(const float* in) {
-  const ConvProblem& p = p_;
+ConvProblem unit_stride_pointwise(const ConvProblem& p) {
+  ConvProblem d = p;
+  d.h = p.oh(), d.w = p.ow();
+  d.sh = d.sw = d.dh = d.dw = 1;
+  d.pad_mode = PadMode::Explicit;
+  d.pt = d.pb = d.pl = d.pr = 0;
+  return d;
+}
+
+void gather_pointwise_plane(const ConvProblem& p, const float* in, float* gathered, int64_t nc) {
   const int64_t OH = p.oh(), OW = p.ow();
-#pragma omp parallel for collapse(2) schedule(static)
-  for (int64_t nc = 0; nc < p.n * p.c; ++nc)
-    for (int64_t oy = 0; oy < OH; ++oy) {
-      float* dst = gathered_.data() + (nc * OH + oy) * OW;
-      const int64_t y = oy * p.sh - p.pt;
-      const float* row = in + (nc * p.h + y) * p.w;
-      for (int64_t ox = 0; ox < OW; ++ox) {
-        const int64_t x = ox * p.sw - p.pl;
-        dst[ox] = (y >= 0 && y < p.h && x >= 0 && x < p.w) ? row[x] : 0.0f;
-      }
+  for (int64_t oy = 0; oy < OH; ++oy) {
+    float* dst = gathered + (nc * OH + oy) * OW;
+    const int64_t y = oy * p.sh - p.pt;
+    if (y < 0 || y >= p.h) {
+      std::fill(dst, dst + OW, 0.0f);
+      continue;
     }
+    const float* row = in + (nc * p.h + y) * p.w;
+    for (int64_t ox = 0; ox < OW; ++ox) {
+      const int64_t x = ox * p.sw - p.pl;
+      dst[ox] = (x >= 0 && x < p.w) ? row[x] : 0.0f;
+    }
+  }
 }
 
 // Register blocks of a column of V vectors: 3 vectors each, but 2 + 2 rather than 3 + 1 at the end (a
@@ -169,7 +179,10 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
   const ConvProblem& p = p_;
   PhaseTimer t;
   const bool dense = p.dense_pointwise();  // the input planes are read in place
-  if (!dense) gather(input);
+  if (!dense) {
+#pragma omp parallel for schedule(static)
+    for (int64_t nc = 0; nc < p.n * p.c; ++nc) gather_pointwise_plane(p, input, gathered_.data(), nc);
+  }
   const double gather_ms = t.lap();
   const float* src = dense ? input : gathered_.data();
   const int64_t P = positions_;

@@ -20,7 +20,7 @@
 //   * a column's vectors go 3 at a time but 2 + 2 rather than 3 + 1 at its end (7x7 planes: 3 + 2 + 2); a
 //     block with a partial last vector writes through a small tile, so only real positions are stored;
 //   * stride > 1 or padding (ResNet-50's projection shortcuts): the positions the kernel reads are first
-//     gathered into a dense [N][C][P] workspace, timed as the input transform;
+//     gathered into a dense [N][C][P] workspace (gather_pointwise_plane), timed as the input transform;
 //   * OpenMP splits batch x columns x groups of filter blocks (more groups only when there are fewer
 //     columns than threads, or they do not divide evenly).
 #pragma once
@@ -32,6 +32,15 @@
 #include "../problem.h"
 
 namespace convlab {
+
+// A 1x1 layer with stride or padding is the dense layer (stride 1, unpadded: dense_pointwise()) on the
+// positions its kernel reads, an OH x OW plane; oneDNN calls this reducing to unit stride. Dilation does
+// not move a 1x1 kernel's one tap, so the dense layer has none.
+ConvProblem unit_stride_pointwise(const ConvProblem& p);
+// Plane nc (image nc / C, channel nc % C) of the input of unit_stride_pointwise(p): the positions the kernel
+// reads, OH x OW, zeros where they fall in the padding. gathered is the whole [N][C][OH][OW] buffer. One
+// plane per call, so that each thread pool (OpenMP here, Halide's in halide_conv.cpp) runs it on its own.
+void gather_pointwise_plane(const ConvProblem& p, const float* input, float* gathered, int64_t nc);
 
 class PointwiseDirect {
  public:
@@ -46,8 +55,6 @@ class PointwiseDirect {
   double actual_flops() const;
 
  private:
-  void gather(const float* input);
-
   ConvProblem p_;
   int64_t positions_ = 0;  // P = OH x OW
   int64_t kblocks_ = 0;    // filter blocks of MR
