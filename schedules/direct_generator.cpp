@@ -117,59 +117,15 @@ class DirectConv : public Generator<DirectConv> {
     in.bound_extent(in.args()[0], (row - 1) * stride_x + (weights.dim(1).extent() - 1) * dil_x + 1);
   }
 
-  // 1x1 layers as the plain pointwise kernel (algorithms/direct/pointwise.h) computes them: output positions
-  // in the vector lanes, a register block of kPointwiseFilters filters x 3 vectors of positions (8 x 3 with
-  // AVX-512's 32 registers, 4 x 3 with AVX2's 16), each input vector feeding one FMA per filter and each
-  // weight, broadcast, 3. No transpose on the way out (the sums are stored positions innermost, as the
-  // output), and the whole plane is one row, so positions fill vectors whatever the image's width. With
-  // filters in the lanes instead (schedule_filters_in_lanes), ResNet-50's 1x1 layers took 1.3-3.6x the plain
-  // kernel's time (Xeon, 2 threads; 56x56 layers the worst).
-  // A parallel item is one weight block (kFilterBlock filters) x kPointwiseColumns positions (3 vectors;
-  // the last item of a plane shifts inwards, so the host needs planes of at least that many); items of
-  // one filter block are consecutive, so its weights stay cached. Its sums take the channels in passes of
-  // kChunkPositions: a pass's input (128 channels x 48 positions, 24 KB) stays in L1 while each register
-  // block of filters runs over it. The register blocks of an item are unrolled too: with a loop over them,
-  // Halide left the block's filter k as ((kq + base*4)*8 + j) % 32 (its simplifier factors kq*8 + base*32
-  // and then cannot reduce the modulus), so each of the 8 broadcast weights had an address of its own, and
-  // LLVM, short of registers for 8 pointers, rebuilt 4 of them in vector registers on every channel. Unrolled,
-  // the 8 are constant offsets from one pointer. Paired A/B, new / old time, ResNet-50's 1x1 layers of 56x56
-  // and 28x28 and res3_down: 2 threads 0.86-0.99x (8 layers), 1 thread 0.84-0.94x (3 layers).
-  static constexpr int kChunkPositions = 128;
+  // 1x1 layers with output positions in the vector lanes, as the plain pointwise kernel
+  // (algorithms/direct/pointwise.h) computes them: common.h's positions_in_lanes_product. Such a layer
+  // reads its input in place.
   void schedule_positions_in_lanes() {
-    const int V = convlab_halide::kVectorLanes, F = convlab_halide::kFilterBlock;
-    const int cols = convlab_halide::kPointwiseColumns, filters = convlab_halide::kPointwiseFilters;
     output.dim(2).set_min(0);
     const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
     const Expr dense = one_by_one && stride_x == 1 && stride_y == 1 && pad_left == 0 && pad_top == 0;
-    Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, t{"t"}, task{"task"}, in_task{"in_task"};
-    // Items are short (res2's 1x1 layers: 48 positions x 32 filters x 64 channels, under a microsecond),
-    // so a task of the thread pool takes up to 16 consecutive ones, keeping at least 16 tasks: one item per
-    // task spent 12% of the time in the pool's mutex (perf).
-    const Expr items = (output.dim(0).extent() + cols - 1) / cols * ((output.dim(2).extent() + F - 1) / F) *
-                       output.dim(1).extent() * output.dim(3).extent();
-    output.specialize(dense && output.dim(0).extent() >= cols)
-        .split(k, ko, ki, F, TailStrategy::GuardWithIf)
-        .split(x, xo, xi, cols, TailStrategy::ShiftInwards)
-        .reorder(xi, ki, xo, ko, y, n)
-        .fuse(xo, ko, t).fuse(t, y, t).fuse(t, n, t)
-        .split(t, task, in_task, clamp(items / 16, 1, 16), TailStrategy::GuardWithIf)
-        .parallel(task)
-        .vectorize(xi, V);
-    output.specialize_fail("direct positions_in_lanes: only 1x1, unit-stride, unpadded layers of at least " +
-                           std::to_string(cols) + " positions per row");
     in.compute_inline();
-    conv.compute_at(output, in_task).bound_extent(x, cols).bound_extent(k, F).vectorize(x, V);
-    Var kq{"kq"}, kk{"kk"}, xv{"xv"}, xl{"xl"};
-    RVar co{"co"}, ci{"ci"};
-    conv.update()
-        .split(k, kq, kk, filters)
-        .split(x, xv, xl, V)
-        .split(rd.z, co, ci, kChunkPositions, TailStrategy::GuardWithIf)
-        .reorder(xl, xv, kk, ci, rd.x, rd.y, kq, co)
-        .vectorize(xl)
-        .unroll(xv)
-        .unroll(kk)
-        .unroll(kq);
+    convlab_halide::positions_in_lanes_product(output, conv, x, y, k, n, rd, dense, "direct");
   }
 };
 

@@ -26,8 +26,8 @@ constexpr int kVectorLanes = convlab::kVectorFloats;  // algorithms/vector_width
 
 constexpr int kFilterBlock = 2 * kVectorLanes;
 
-// The direct pipeline's 1x1 build with positions in the lanes (direct_generator.cpp's
-// schedule_positions_in_lanes): register blocks of kPointwiseFilters filters x 3 vectors of positions, and
+// The 1x1 builds with positions in the lanes (direct's and im2col's, common.h's
+// positions_in_lanes_product): register blocks of kPointwiseFilters filters x 3 vectors of positions, and
 // parallel items of kPointwiseColumns positions, the fewest a plane may have for the host to use it.
 constexpr int kPointwiseFilters = convlab::kWideVectors ? 8 : 4;
 constexpr int kPointwiseColumns = 3 * kVectorLanes;

@@ -34,6 +34,7 @@
 #include "halide_im2col_li2018.h"
 #include "halide_im2col_manual.h"
 #include "halide_im2col_mullapudi2016.h"
+#include "halide_im2col_pointwise_manual.h"
 #include "halide_winograd_f2x3_manual.h"
 #include "halide_winograd_f4x3_manual.h"
 #include "halide_winograd_f6x3_manual.h"
@@ -67,6 +68,10 @@ const std::map<std::string, Table<LayerFn>>& layer_pipelines() {
   };
   return t;
 }
+// The manual schedule's build for dense 1x1 layers, positions in the lanes (common.h's
+// positions_in_lanes_product), by method.
+const std::map<std::string, LayerFn> pointwise_pipelines = {
+    {"direct", halide_direct_pointwise_manual}, {"im2col", halide_im2col_pointwise_manual}};
 const Table<WinogradFn> winograd_pipelines = {
     {"manual", halide_winograd_manual}, {"mullapudi2016", halide_winograd_mullapudi2016}, {"li2018", halide_winograd_li2018}};
 // The manual schedule built for F(m, 3) with constant matrices (winograd_generator.cpp's fixed_m), by m.
@@ -171,11 +176,12 @@ class HalideLayerConv : public HalideMethod {
     // A 1x1 layer with stride or padding (ResNet-50's projection shortcuts) runs as the dense layer on the
     // positions its kernel reads, gathered first and timed as the input transform (pointwise.h; the plain
     // direct method does the same), where the dense layer takes a path the strided one cannot: a flat
-    // plane, or direct's positions-in-lanes build. Read in place with a stride, the pipelines took rows
+    // plane, or the positions-in-lanes build. Read in place with a stride, the pipelines took rows
     // of the narrow output (7 or 14 columns, one vector of filters per 7: too few accumulators). Paired
     // A/B, new / old time, 2 threads (1 thread): direct res3_down 0.69x (0.66x), res4_down 0.90x (0.72x),
-    // res5_down 1.05x (0.76x); im2col res4_down 0.51x (0.40x), res5_down 0.42x (0.30x). On rows that stay
-    // rows (im2col at res3_down, 28 wide) the lowering already is the gather: gathering first took 1.12x.
+    // res5_down 1.05x (0.76x); im2col res4_down 0.51x (0.40x), res5_down 0.42x (0.30x). Where the dense
+    // layer keeps rows (the autoschedules at 28 wide), im2col's lowering already is the gather: gathering
+    // first took 1.12x the time (manual im2col at res3_down, before it had a positions-in-lanes build).
     if (p.r == 1 && p.s == 1 && !p.dense_pointwise()) {
       layer_ = unit_stride_pointwise(p);
       pointwise_ = pointwise_build(layer_);
@@ -212,8 +218,8 @@ class HalideLayerConv : public HalideMethod {
     HBuf b(bias_.data(), int(k_padded()));
     const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
     HBuf out = view4(output, layer_.n, layer_.k, oh, ow);
-    run((pointwise_ ? halide_direct_pointwise_manual : fn_)(in, wt, b, int(layer_.sw), int(layer_.sh), int(layer_.dw), int(layer_.dh),
-                                                            int(layer_.pl), int(layer_.pt), out));
+    run((pointwise_ ? pointwise_pipelines.at(method_) : fn_)(in, wt, b, int(layer_.sw), int(layer_.sh), int(layer_.dw),
+                                                              int(layer_.dh), int(layer_.pl), int(layer_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"input_transform", gather_ms}, {"multiply", t.ms()}};
   }
   size_t workspace_bytes() const override {
@@ -221,9 +227,10 @@ class HalideLayerConv : public HalideMethod {
     // allocates per thread: im2col's lowered rows of one parallel item (manual: one output row, or 7 on
     // layers at most 14 wide, columns rounded up to its column blocks, filter_block.h's block_cols at
     // constant offsets; a flattened plane is one row; the autoschedules lower the whole image), and in the
-    // manual schedule the zero-padded input rows they are lowered from, rounded up to whole vectors.
+    // manual schedule the zero-padded input rows they are lowered from, rounded up to whole vectors. The
+    // positions-in-lanes build lowers nothing.
     size_t b = w_.bytes() + bias_.bytes() + gathered_.bytes();
-    if (method_ == "im2col") {
+    if (method_ == "im2col" && !pointwise_) {
       const int64_t crs = layer_.c * layer_.r * layer_.s;
       if (schedule_ == "manual") {
         const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
@@ -258,13 +265,13 @@ class HalideLayerConv : public HalideMethod {
   std::pair<int64_t, int64_t> plane(int64_t h, int64_t w) const {
     return flat_plane() ? std::pair<int64_t, int64_t>{1, h * w} : std::pair<int64_t, int64_t>{h, w};
   }
-  // Direct's hand-written schedule has a build for 1x1, unit-stride, unpadded layers, with positions in
-  // the lanes (direct_generator.cpp), for planes that fill its items (kPointwiseColumns positions) to
-  // within an eighth: ResNet-50's 56x56 and 28x28 planes (1% and 4% more), not 14x14 (22%: 1.24x the
-  // filters-in-lanes build's time at res4_1x1b) or 7x7 (96 positions for 49: 1.8x).
+  // Direct's and im2col's hand-written schedules have a build for 1x1, unit-stride, unpadded layers, with
+  // positions in the lanes (pointwise_pipelines), for planes that fill its items (kPointwiseColumns
+  // positions) to within an eighth: ResNet-50's 56x56 and 28x28 planes (1% and 4% more), not 14x14 (22%:
+  // 1.24x the filters-in-lanes build's time at res4_1x1b, direct) or 7x7 (96 positions for 49: 1.8x).
   bool pointwise_build(const ConvProblem& d) const {
     const int64_t hw = d.h * d.w, cols = convlab_halide::kPointwiseColumns;
-    return method_ == "direct" && schedule_ == "manual" && d.dense_pointwise() && hw >= cols &&
+    return pointwise_pipelines.count(method_) && schedule_ == "manual" && d.dense_pointwise() && hw >= cols &&
            convlab_halide::round_up(hw, cols) * 8 <= hw * 9;
   }
   // Filters padded with zeros to whole blocks (filter_block.h).
@@ -290,7 +297,7 @@ class HalideLayerConv : public HalideMethod {
   bool gather_ = false;     // p_ is a strided or padded 1x1 layer: the pipeline computes layer_ on gathered_
   ConvProblem layer_;       // the layer the pipeline computes: p_, or unit_stride_pointwise(p_)
   Buffer<float> gathered_;  // [N][C][OH][OW] when gather_
-  bool pointwise_ = false;  // running halide_direct_pointwise_manual instead of fn_
+  bool pointwise_ = false;  // running pointwise_pipelines' build instead of fn_
   Buffer<float> w_, bias_;
 };
 

@@ -15,10 +15,20 @@ class Im2colConv : public Generator<Im2colConv> {
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
   Input<int> pad_left{"pad_left", 0, 0, 1 << 20}, pad_top{"pad_top", 0, 0, 1 << 20};
   Output<Buffer<float>> output{"output", 4};  // [x, y, k, n]
+  // The schedule for 1x1, unit-stride, unpadded layers, which the host passes as one row of H x W positions
+  // and whose lowered matrix is the input itself: output positions in the vector lanes, as direct's build
+  // of the same name (common.h's positions_in_lanes_product); the build fails any other layer.
+  GeneratorParam<bool> positions_in_lanes{"positions_in_lanes", false};
 
   void generate() {
     // THE ALGORITHM
-    in = BoundaryConditions::constant_exterior(input, 0.0f);
+    if (positions_in_lanes) {
+      // Such a layer reads no border: the input itself, so that its loads stay dense vector loads.
+      Var c_{"c"};
+      in(x, y, c_, n) = input(x, y, c_, n);
+    } else {
+      in = BoundaryConditions::constant_exterior(input, 0.0f);
+    }
     // Weight (s, r, c) of filter k, from its block (an expression, not a stage: nothing to schedule).
     auto w = [&](Expr s_, Expr r_, Expr c_, Expr k_) {
       return weights(k_ % convlab_halide::kFilterBlock, s_, r_, c_, k_ / convlab_halide::kFilterBlock);
@@ -34,6 +44,8 @@ class Im2colConv : public Generator<Im2colConv> {
     // THE SCHEDULE
     if (auto_schedule) {
       convlab_halide::set_layer_estimates(*this);
+    } else if (positions_in_lanes) {
+      schedule_positions_in_lanes();
     } else {
       schedule_lowered_rows_filters_in_lanes();
     }
@@ -76,6 +88,16 @@ class Im2colConv : public Generator<Im2colConv> {
   // still makes several parallel items; their lowering is repeated per filter group, a copy small next to
   // the product (C*R*S*H*W floats against 2*C*R*S*H*W*K flops).
   static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowRows = 7, kNarrowFilterVectors = 4;
+  // A dense 1x1 layer's lowered matrix, [c][positions], is its input: nothing is copied (as the plain
+  // method's no-copy path), and the product runs with positions in the lanes.
+  void schedule_positions_in_lanes() {
+    output.dim(2).set_min(0);
+    const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
+    const Expr dense = one_by_one && stride_x == 1 && stride_y == 1 && pad_left == 0 && pad_top == 0;
+    in.compute_inline();
+    col.compute_inline();
+    convlab_halide::positions_in_lanes_product(output, gemm, x, y, k, n, rd, dense, "im2col");
+  }
   void schedule_lowered_rows_filters_in_lanes() {
     const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
