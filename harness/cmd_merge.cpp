@@ -32,6 +32,10 @@ int cmd_merge(int argc, char** argv) {
     }
     merge_field(merged.malloc_policy, info.malloc_policy, run);
     merge_field(merged.omp_wait_policy, info.omp_wait_policy, run);
+    merge_field(merged.git_commit, info.git_commit, run);
+    merge_field(merged.compiler, info.compiler, run);
+    merge_field(merged.build_flags, info.build_flags, run);
+    for (size_t i = 0; i < merged.libraries.size(); ++i) merge_field(merged.libraries[i].second, info.libraries[i].second, run);
     merged.merged_from.push_back(run + " (shard " + info.shard + ")");
     for (Row& r : read_results(run + "/results.csv")) {
       if (!seen.insert(row_key(r)).second) {

@@ -214,6 +214,7 @@ int cmd_sweep(int argc, char** argv) {
   info.shard = std::to_string(shard.first) + "/" + std::to_string(shard.second);
   info.malloc_policy = malloc_policy();
   info.omp_wait_policy = omp_wait_policy();
+  record_build(info);
   std::cerr << "convlab sweep: " << problems.size() << " problems x " << specs.size() << " methods x " << threads.size()
             << " thread counts = " << items.size() << " measurements";
   if (shard.second > 1) std::cerr << ", shard " << info.shard;

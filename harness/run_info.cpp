@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <cstdlib>
 #include <sstream>
 #include <stdexcept>
@@ -37,26 +38,36 @@ std::string git_commit() {
   return out.empty() ? "unknown" : out;
 }
 
+// run.json's libraries, in order.
+const char* const kLibraries[] = {"fftw", "openblas", "openblas_core", "onednn", "google_benchmark", "halide"};
+
+void record_build(RunInfo& info) {
+  info.git_commit = git_commit();
+  info.compiler = std::string("g++ ") + __VERSION__;
+  info.build_flags = CONVLAB_BUILD_FLAGS;
+  // Debian's OpenBLAS is built for every x86 core (DYNAMIC_ARCH) and picks its kernels at run time; its
+  // build string names the build's baseline (Prescott), openblas_core the kernels im2col's GEMM ran.
+  const std::string versions[] = {fftwf_version,  openblas_get_config(),     openblas_get_corename(),
+                                  onednn_version(), CONVLAB_BENCHMARK_VERSION, CONVLAB_HALIDE_VERSION};
+  info.libraries.clear();
+  for (size_t i = 0; i < std::size(kLibraries); ++i) info.libraries.emplace_back(kLibraries[i], versions[i]);
+}
+
 void write_run_json(const std::string& path, const RunInfo& info) {
   std::ostringstream o;
   o << "{\n";
   o << "  \"started\": " << json_string(info.started) << ",\n";
   o << "  \"finished\": " << json_string(info.finished) << ",\n";
-  o << "  \"git_commit\": " << json_string(git_commit()) << ",\n";
+  o << "  \"git_commit\": " << json_string(info.git_commit) << ",\n";
   o << "  \"command_line\": " << json_string(info.command_line) << ",\n";
   o << "  \"grid_key\": " << json_string(info.grid_key) << ",\n";
   o << "  \"shard\": " << json_string(info.shard) << ",\n";
-  o << "  \"compiler\": " << json_string(std::string("g++ ") + __VERSION__) << ",\n";
-  o << "  \"build_flags\": " << json_string(CONVLAB_BUILD_FLAGS) << ",\n";
+  o << "  \"compiler\": " << json_string(info.compiler) << ",\n";
+  o << "  \"build_flags\": " << json_string(info.build_flags) << ",\n";
   o << "  \"libraries\": {\n";
-  o << "    \"fftw\": " << json_string(fftwf_version) << ",\n";
-  o << "    \"openblas\": " << json_string(openblas_get_config()) << ",\n";
-  // Debian's OpenBLAS is built for every x86 core (DYNAMIC_ARCH) and picks its kernels at run time; the
-  // build string above names the build's baseline (Prescott), this the kernels im2col's GEMM ran.
-  o << "    \"openblas_core\": " << json_string(openblas_get_corename()) << ",\n";
-  o << "    \"onednn\": " << json_string(onednn_version()) << ",\n";
-  o << "    \"google_benchmark\": " << json_string(CONVLAB_BENCHMARK_VERSION) << ",\n";
-  o << "    \"halide\": " << json_string(CONVLAB_HALIDE_VERSION) << "\n";
+  for (size_t i = 0; i < info.libraries.size(); ++i)
+    o << "    " << json_string(info.libraries[i].first) << ": " << json_string(info.libraries[i].second)
+      << (i + 1 < info.libraries.size() ? "," : "") << "\n";
   o << "  },\n";
   o << "  \"malloc\": " << json_string(info.malloc_policy) << ",\n";
   o << "  \"omp_wait_policy\": " << json_string(info.omp_wait_policy) << ",\n";
@@ -129,6 +140,10 @@ RunInfo read_run_json(const std::string& path) {
   };
   info.malloc_policy = optional("malloc");
   info.omp_wait_policy = optional("omp_wait_policy");
+  info.git_commit = optional("git_commit");
+  info.compiler = optional("compiler");
+  info.build_flags = optional("build_flags");
+  for (const char* lib : kLibraries) info.libraries.emplace_back(lib, optional(lib));
   // Machine entries, as write_run_json writes them: {"cpu": ..., "logical_cpus": ..., ...}.
   for (size_t at = s.find("{\"cpu\": "); at != std::string::npos; at = s.find("{\"cpu\": ", at + 1)) {
     MachineInfo mi;

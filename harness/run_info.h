@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "machine.h"
@@ -22,7 +23,13 @@ struct RunInfo {
   // The process's run-time environment the times were taken in (a merge keeps its shards', not its own).
   std::string malloc_policy;    // harness/malloc_policy.h
   std::string omp_wait_policy;  // OMP_WAIT_POLICY
+  // The build that took them (record_build; a merge keeps its shards', as above).
+  std::string git_commit, compiler, build_flags;
+  std::vector<std::pair<std::string, std::string>> libraries;  // name -> version, in run.json's order
 };
+
+// Fills the build fields of `info` from this binary: source commit, compiler, flags, library versions.
+void record_build(RunInfo& info);
 
 // The environment of this process, as a sweep records it in RunInfo.
 std::string omp_wait_policy();

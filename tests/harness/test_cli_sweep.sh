@@ -74,6 +74,15 @@ grep -qF "$first; other policy ($tmp/s2x)\"" "$tmp/merged3/run.json" && ok "merg
   || bad "merged heap policy: $(grep '"malloc"' "$tmp/merged3/run.json")"
 grep -qF "$first\"" "$tmp/merged/run.json" && ok "merged run.json keeps the shards' common heap policy" \
   || bad "merged common heap policy: $(grep '"malloc"' "$tmp/merged/run.json")"
+# ... and the build that measured them (commit, compiler, libraries), not the merging binary's.
+cp -r "$tmp/s2" "$tmp/s2b" && sed -i -e 's/"git_commit": "[^"]*"/"git_commit": "c0ffee"/' \
+  -e 's/"halide": "[^"]*"/"halide": "13.0"/' "$tmp/s2b/run.json"
+"$convlab" merge --out "$tmp/merged4" "$tmp/s1" "$tmp/s2b" >/dev/null || bad "merge of shards from different builds"
+commit=$(grep -o '"git_commit": "[^"]*' "$tmp/s1/run.json")
+halide=$(grep -o '"halide": "[^"]*' "$tmp/s1/run.json")
+grep -qF "$commit; c0ffee ($tmp/s2b)\"" "$tmp/merged4/run.json" && grep -qF "$halide; 13.0 ($tmp/s2b)\"" "$tmp/merged4/run.json" \
+  && ok "merged run.json names both shards' builds" \
+  || bad "merged build: $(grep -E '"git_commit"|"halide"' "$tmp/merged4/run.json")"
 "$convlab" sweep --kernel 5 --channels 4 --size 9 --threads 1 --repetitions 1 --min-time 0.001 --no-report --methods direct \
   --out "$tmp/other" >/dev/null 2>&1
 err=$("$convlab" merge --out "$tmp/merged2" "$tmp/s1" "$tmp/other" 2>&1)
