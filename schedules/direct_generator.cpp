@@ -90,9 +90,10 @@ class DirectConv : public Generator<DirectConv> {
     // Narrow late layers (ResNet-50's 14x14 and 7x7): 7 rows per item, so each pass's weights serve 49 or
     // 98 outputs instead of one row's 7 or 14.
     const Expr width = output.dim(0).extent();
-    block(output.specialize(width >= V && width <= 14), TailStrategy::ShiftInwards, 7);
+    const int narrow_rows = convlab_halide::kNarrowRows;
+    block(output.specialize(width >= V && width <= convlab_halide::kNarrowWidth), TailStrategy::ShiftInwards, narrow_rows);
     block(output.specialize(width >= V), TailStrategy::ShiftInwards, 1);
-    block(output, TailStrategy::GuardWithIf, 7);  // narrower than a vector
+    block(output, TailStrategy::GuardWithIf, narrow_rows);  // narrower than a vector
     conv.compute_at(output, t).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
     // Rows at most 8 wide: blocks of 7 columns x one filter vector (im2col_generator.cpp says why; 7x7
     // 3x3 layers: 0.88-0.92x the time).

@@ -54,6 +54,11 @@ constexpr int64_t block_cols(int64_t width, bool constant_offsets) {
   return width <= kNarrowRow ? 7 : convlab::kWideVectors && constant_offsets ? 14 : width <= kMidRow ? 5 : 6;
 }
 
+// Rows at most kNarrowWidth wide (ResNet-50's 14x14 and 7x7 layers) take parallel items of kNarrowRows
+// output rows in the direct and im2col schedules, so that each pass's weights serve more outputs and a 7x7
+// image still makes several items; the host sizes im2col's lowered rows by them (halide_conv.cpp).
+constexpr int kNarrowWidth = 14, kNarrowRows = 7;
+
 // n rounded up to whole blocks of `block`.
 constexpr int64_t round_up(int64_t n, int64_t block) { return (n + block - 1) / block * block; }
 

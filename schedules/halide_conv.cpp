@@ -235,7 +235,7 @@ class HalideLayerConv : public HalideMethod {
       if (schedule_ == "manual") {
         const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
         const int64_t cols = convlab_halide::round_up(ow, convlab_halide::block_cols(ow, true));
-        const int64_t rows = (ow <= 14) ? std::min<int64_t>(7, oh) : 1;
+        const int64_t rows = (ow <= convlab_halide::kNarrowWidth) ? std::min<int64_t>(convlab_halide::kNarrowRows, oh) : 1;
         const int64_t in_rows = (rows - 1) * layer_.sh + (layer_.r - 1) * layer_.dh + 1;
         const int64_t in_cols = convlab_halide::round_up((cols - 1) * layer_.sw + (layer_.s - 1) * layer_.dw + 1, convlab_halide::kVectorLanes);
         b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols + layer_.c * in_rows * in_cols) * sizeof(float);

@@ -87,7 +87,7 @@ class Im2colConv : public Generator<Im2colConv> {
   // made once). Narrow ones (width <= 14, ResNet-50's late layers): 7 rows and 64 filters, so a 7x7 image
   // still makes several parallel items; their lowering is repeated per filter group, a copy small next to
   // the product (C*R*S*H*W floats against 2*C*R*S*H*W*K flops).
-  static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowRows = 7, kNarrowFilterVectors = 4;
+  static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowFilterVectors = 4;
   // A dense 1x1 layer's lowered matrix, [c][positions], is its input: nothing is copied (as the plain
   // method's no-copy path), and the product runs with positions in the lanes.
   void schedule_positions_in_lanes() {
@@ -108,7 +108,7 @@ class Im2colConv : public Generator<Im2colConv> {
     };
     auto narrow = [&](auto&& stage, TailStrategy tail) {
       stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kg, ko, kNarrowFilterVectors, TailStrategy::GuardWithIf)
-          .split(y, yo, yi, kNarrowRows, TailStrategy::GuardWithIf)
+          .split(y, yo, yi, convlab_halide::kNarrowRows, TailStrategy::GuardWithIf)
           .reorder(x, ki, yi, ko, yo, kg, n).fuse(yo, kg, t).fuse(t, n, t).parallel(t).vectorize(x, V, tail);
     };
     // One row (a 1x1 plane the host passes flat, halide_conv.cpp): its filters in two halves, so that two
@@ -122,7 +122,7 @@ class Im2colConv : public Generator<Im2colConv> {
           .vectorize(x, V, TailStrategy::ShiftInwards);
     };
     const Expr width = output.dim(0).extent();
-    narrow(output.specialize(width >= V && width <= 14), TailStrategy::ShiftInwards);
+    narrow(output.specialize(width >= V && width <= convlab_halide::kNarrowWidth), TailStrategy::ShiftInwards);
     single_row(output.specialize(width >= V && output.dim(1).extent() == 1));
     wide(output.specialize(width >= V));
     narrow(output, TailStrategy::GuardWithIf);  // narrower than a vector
