@@ -105,11 +105,24 @@ inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr on
   filters_in_lanes_product(update, x, y, k, rd, vec, wide_cols, 2, chunk);
 }
 
+// The layer pipelines' (direct, im2col) zero-padded input. The positions-in-lanes builds
+// (positions_in_lanes_product) take only layers that read no border: there it is the input itself, so
+// that its loads stay dense vector loads.
+template <typename In>
+Func padded_input(const In& input, bool positions_in_lanes) {
+  if (!positions_in_lanes) return BoundaryConditions::constant_exterior(input, 0.0f);
+  Func in("in");
+  Var x("x"), y("y"), c("c"), n("n");
+  in(x, y, c, n) = input(x, y, c, n);
+  return in;
+}
+
 // Dense 1x1 layers (1x1, unit stride, unpadded; the host passes the plane as one row) with output positions
 // in the vector lanes, as the plain pointwise kernel (algorithms/direct/pointwise.h) computes them: direct's
-// positions-in-lanes build, and im2col's, whose lowered matrix of such a layer is the input itself. `sums`
-// (x, y, k) += weight(rd.x, rd.y, rd.z, k) * input is computed per item of `output`; the build fails any
-// layer that is not `dense` or has fewer than kPointwiseColumns positions, with an error naming `method`.
+// positions-in-lanes build, and im2col's, whose lowered matrix of such a layer is the input itself. The
+// generator `g`'s sums (x, y, k) += weight(rd.x, rd.y, rd.z, k) * in(...) are computed per item of its
+// output; the build fails any layer that is not dense or has fewer than kPointwiseColumns positions, with
+// an error naming `method`.
 // A register block is kPointwiseFilters filters x 3 vectors of positions (8 x 3 with AVX-512's 32
 // registers, 4 x 3 with AVX2's 16), each input vector feeding one FMA per filter and each weight,
 // broadcast, 3. No transpose on the way out (the sums are stored positions innermost, as the output), and
@@ -126,18 +139,24 @@ inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr on
 // LLVM, short of registers for 8 pointers, rebuilt 4 of them in vector registers on every channel. Unrolled,
 // the 8 are constant offsets from one pointer. Paired A/B (direct), new / old time, ResNet-50's 1x1 layers
 // of 56x56 and 28x28 and res3_down: 2 threads 0.86-0.99x (8 layers), 1 thread 0.84-0.94x (3 layers).
-inline void positions_in_lanes_product(Func output, Func sums, const Var& x, const Var& y, const Var& k, const Var& n,
-                                       const RDom& rd, Expr dense, const std::string& method) {
+// `in` is the generator's padded input (padded_input: the input itself in these builds), inlined.
+template <typename Gen>
+void positions_in_lanes_product(Gen& g, Func in, Func sums, const Var& x, const Var& y, const Var& k, const Var& n,
+                                const RDom& rd, const std::string& method) {
   constexpr int kChunkPositions = 128;
   const int V = kVectorLanes, F = kFilterBlock, cols = kPointwiseColumns, filters = kPointwiseFilters;
-  const OutputImageParam out = output.output_buffer();
+  Func output = g.output;
+  g.output.dim(2).set_min(0);
+  const Expr dense = g.weights.dim(1).extent() == 1 && g.weights.dim(2).extent() == 1 && g.stride_x == 1 &&
+                     g.stride_y == 1 && g.pad_left == 0 && g.pad_top == 0;
+  in.compute_inline();
   Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, t{"t"}, task{"task"}, in_task{"in_task"};
   // Items are short (res2's 1x1 layers: 48 positions x 32 filters x 64 channels, under a microsecond),
   // so a task of the thread pool takes up to 16 consecutive ones, keeping at least 16 tasks: one item per
   // task spent 12% of the time in the pool's mutex (perf).
-  const Expr items = (out.dim(0).extent() + cols - 1) / cols * ((out.dim(2).extent() + F - 1) / F) * out.dim(1).extent() *
-                     out.dim(3).extent();
-  output.specialize(dense && out.dim(0).extent() >= cols)
+  const Expr width = g.output.dim(0).extent(), rows = g.output.dim(1).extent();
+  const Expr items = (width + cols - 1) / cols * ((g.output.dim(2).extent() + F - 1) / F) * rows * g.output.dim(3).extent();
+  output.specialize(dense && width >= cols)
       .split(k, ko, ki, F, TailStrategy::GuardWithIf)
       .split(x, xo, xi, cols, TailStrategy::ShiftInwards)
       .reorder(xi, ki, xo, ko, y, n)

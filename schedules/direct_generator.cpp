@@ -14,19 +14,14 @@ class DirectConv : public Generator<DirectConv> {
   Input<int> dil_x{"dil_x", 1, 1, 64}, dil_y{"dil_y", 1, 1, 64};
   Input<int> pad_left{"pad_left", 0, 0, 1 << 20}, pad_top{"pad_top", 0, 0, 1 << 20};
   Output<Buffer<float>> output{"output", 4};  // [x, y, k, n]
-  // The schedule for 1x1, unit-stride, unpadded layers (schedule_positions_in_lanes), which the host passes
-  // as one row of H x W positions; the build fails any other layer with an error.
+  // The schedule for 1x1, unit-stride, unpadded layers with output positions in the vector lanes (common.h's
+  // positions_in_lanes_product), which the host passes as one row of H x W positions; the build fails any
+  // other layer with an error.
   GeneratorParam<bool> positions_in_lanes{"positions_in_lanes", false};
 
   void generate() {
     // THE ALGORITHM
-    if (positions_in_lanes) {
-      // Such a layer reads no border: the input itself, so that its loads stay dense vector loads.
-      Var c{"c"};
-      in(x, y, c, n) = input(x, y, c, n);
-    } else {
-      in = BoundaryConditions::constant_exterior(input, 0.0f);
-    }
+    in = convlab_halide::padded_input(input, positions_in_lanes);
     // Weight (s, r, c) of filter k, from its block (an expression, not a stage: nothing to schedule).
     auto w = [&](Expr s_, Expr r_, Expr c_, Expr k_) {
       return weights(k_ % convlab_halide::kFilterBlock, s_, r_, c_, k_ / convlab_halide::kFilterBlock);
@@ -42,7 +37,8 @@ class DirectConv : public Generator<DirectConv> {
     if (auto_schedule) {
       convlab_halide::set_layer_estimates(*this);
     } else if (positions_in_lanes) {
-      schedule_positions_in_lanes();
+      // 1x1 layers as the plain pointwise kernel (algorithms/direct/pointwise.h) computes them.
+      convlab_halide::positions_in_lanes_product(*this, in, conv, x, y, k, n, rd, "direct");
     } else {
       schedule_filters_in_lanes();
     }
@@ -52,7 +48,7 @@ class DirectConv : public Generator<DirectConv> {
   Var x{"x"}, y{"y"}, k{"k"}, n{"n"};
   Func conv{"conv"};
   RDom rd;
-  Func in{"in"};  // the zero-padded input
+  Func in{"in"};  // the zero-padded input (common.h's padded_input)
 
   // The plain kernel's register block (algorithms/direct/sliding_window.h), in Halide: filters in the
   // vector lanes. Weights arrive in blocks of kFilterBlock filters, filter innermost (filter_block.h), packed by the
@@ -116,17 +112,6 @@ class DirectConv : public Generator<DirectConv> {
     const Expr row = convlab_halide::row_in_whole_blocks(width, constant_offsets);
     conv.bound_extent(x, row);
     in.bound_extent(in.args()[0], (row - 1) * stride_x + (weights.dim(1).extent() - 1) * dil_x + 1);
-  }
-
-  // 1x1 layers with output positions in the vector lanes, as the plain pointwise kernel
-  // (algorithms/direct/pointwise.h) computes them: common.h's positions_in_lanes_product. Such a layer
-  // reads its input in place.
-  void schedule_positions_in_lanes() {
-    output.dim(2).set_min(0);
-    const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
-    const Expr dense = one_by_one && stride_x == 1 && stride_y == 1 && pad_left == 0 && pad_top == 0;
-    in.compute_inline();
-    convlab_halide::positions_in_lanes_product(output, conv, x, y, k, n, rd, dense, "direct");
   }
 };
 

@@ -22,13 +22,7 @@ class Im2colConv : public Generator<Im2colConv> {
 
   void generate() {
     // THE ALGORITHM
-    if (positions_in_lanes) {
-      // Such a layer reads no border: the input itself, so that its loads stay dense vector loads.
-      Var c_{"c"};
-      in(x, y, c_, n) = input(x, y, c_, n);
-    } else {
-      in = BoundaryConditions::constant_exterior(input, 0.0f);
-    }
+    in = convlab_halide::padded_input(input, positions_in_lanes);
     // Weight (s, r, c) of filter k, from its block (an expression, not a stage: nothing to schedule).
     auto w = [&](Expr s_, Expr r_, Expr c_, Expr k_) {
       return weights(k_ % convlab_halide::kFilterBlock, s_, r_, c_, k_ / convlab_halide::kFilterBlock);
@@ -45,7 +39,10 @@ class Im2colConv : public Generator<Im2colConv> {
     if (auto_schedule) {
       convlab_halide::set_layer_estimates(*this);
     } else if (positions_in_lanes) {
-      schedule_positions_in_lanes();
+      // A dense 1x1 layer's lowered matrix, [c][positions], is its input: nothing is copied (as the plain
+      // method's no-copy path).
+      col.compute_inline();
+      convlab_halide::positions_in_lanes_product(*this, in, gemm, x, y, k, n, rd, "im2col");
     } else {
       schedule_lowered_rows_filters_in_lanes();
     }
@@ -55,7 +52,7 @@ class Im2colConv : public Generator<Im2colConv> {
   Var x{"x"}, y{"y"}, s{"s"}, r{"r"}, c{"c"}, k{"k"}, n{"n"};
   Func col{"col"}, gemm{"gemm"};
   RDom rd;
-  Func in{"in"};  // the zero-padded input
+  Func in{"in"};  // the zero-padded input (common.h's padded_input)
 
   // The lowering is a real copy (that is the method: R*S times the input in memory), but made per parallel
   // item, so the lowered rows a thread multiplies are the ones it has just written and stay in its L2
@@ -88,16 +85,6 @@ class Im2colConv : public Generator<Im2colConv> {
   // still makes several parallel items; their lowering is repeated per filter group, a copy small next to
   // the product (C*R*S*H*W floats against 2*C*R*S*H*W*K flops).
   static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowFilterVectors = 4;
-  // A dense 1x1 layer's lowered matrix, [c][positions], is its input: nothing is copied (as the plain
-  // method's no-copy path), and the product runs with positions in the lanes.
-  void schedule_positions_in_lanes() {
-    output.dim(2).set_min(0);
-    const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
-    const Expr dense = one_by_one && stride_x == 1 && stride_y == 1 && pad_left == 0 && pad_top == 0;
-    in.compute_inline();
-    col.compute_inline();
-    convlab_halide::positions_in_lanes_product(output, gemm, x, y, k, n, rd, dense, "im2col");
-  }
   void schedule_lowered_rows_filters_in_lanes() {
     const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
