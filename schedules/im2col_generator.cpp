@@ -81,10 +81,14 @@ class Im2colConv : public Generator<Im2colConv> {
   // round up to 18: same-run A/B, 1 and 2 threads, 13- and 14-wide layers 0.70-0.96x the time, two
   // rounds each; the padding reads zeros).
   // Wide layers: an item is one output row and all filters (the row's lowered matrix, R*S*C x W floats, is
-  // made once). Narrow ones (width <= 14, ResNet-50's late layers): 7 rows and 64 filters, so a 7x7 image
-  // still makes several parallel items; their lowering is repeated per filter group, a copy small next to
-  // the product (C*R*S*H*W floats against 2*C*R*S*H*W*K flops).
-  static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowFilterVectors = 4;
+  // made once). Narrow ones (width <= 14, ResNet-50's late layers): 7 rows and kNarrowFilterVectors blocks
+  // of two filter vectors (256 filters with AVX-512, 128 with AVX2), so a 7x7 image still makes several
+  // parallel items; their lowering is repeated per filter group. Groups of 4 blocks lowered each item's
+  // rows twice as often: paired A/B, 8 blocks / 4, 2 threads (1 thread): ResNet-50 res5 3x3 stride 2 0.84x
+  // (0.75x), res4 3x3 stride 2 0.78x (0.80x), res5 3x3 0.90x, res4 3x3 0.93x, VGG-16 conv5 0.99x (0.92x);
+  // AlexNet conv3 and conv5 0.96x, 1.00x; a 7x7 layer of 128 filters (one item either way) 1.00x (Xeon,
+  // AVX-512).
+  static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowFilterVectors = 8;
   void schedule_lowered_rows_filters_in_lanes() {
     const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
