@@ -54,7 +54,7 @@ using HBuf = Halide::Runtime::Buffer<float>;
 // Direct and im2col share one signature: the layer's tensors and its scalar parameters.
 using LayerFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int, halide_buffer_t*);
 using WinogradFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*,
-                           halide_buffer_t*, halide_buffer_t*, int, int, int, halide_buffer_t*);
+                           halide_buffer_t*, halide_buffer_t*, int, int, int, int, halide_buffer_t*);
 using FftFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*,
                       halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int, int, halide_buffer_t*);
 
@@ -384,7 +384,7 @@ class HalideTiledConv : public HalideMethod {
       halide_dimension_t lane_dims[5] = {{0, L, 1}, {0, C, L}, {0, aw, K * C}, {0, ah, aw * K * C}, {0, K / L, C * L}};
       HBuf U(U_.data(), 5, lanes_ ? lane_dims : dims);
       HBuf btw(mats_[0].data(), aw, aw), bth(mats_[1].data(), ah, ah), atw(mats_[2].data(), aw, mw), ath(mats_[3].data(), ah, mh);
-      run(wino_fn_(in, U, btw, bth, atw, ath, b, int(tiles_x()), int(p_.pl), int(p_.pt), out));
+      run(wino_fn_(in, U, btw, bth, atw, ath, b, int(tiles_x()), int(p_.pl), int(p_.pt), omp_get_max_threads(), out));
     } else {
       const int T = t_->in_w, nu = T / 2 + 1;
       halide_dimension_t dims[6] = {{0, F, 1},          {0, 2, F},              {0, C, 2 * F},

@@ -28,6 +28,7 @@ class WinogradConv : public Generator<WinogradConv> {
   Input<Buffer<float>> bias{"bias", 1};
   Input<int> tiles_x{"tiles_x", 1, 1, 1 << 20};  // tiles per row of the tile grid
   Input<int> pad_left{"pad_left", 0, 0, 1 << 20}, pad_top{"pad_top", 0, 0, 1 << 20};
+  Input<int> threads{"threads", 1, 1, 1 << 10};  // Halide's pool size: how much cache a band may fill (bands)
   Output<Buffer<float>> output{"output", 4};  // [x, y, k, n]
 
   void generate() {
@@ -119,10 +120,21 @@ class WinogradConv : public Generator<WinogradConv> {
     s.unroll(r).unroll(coef);
   }
 
-  // The output in bands of whole tile rows, about kTileBlock tiles, at most the output's height: the level
-  // every stage is computed at.
+  // The output in bands of whole tile rows, at most the output's height: the level every stage is computed
+  // at. A band has at least kTileBlock tiles, more where its transformed input and products (V and M:
+  // alpha^2 positions x the channels and filters, rounded to vectors, per tile) stay within kBandFloats
+  // per thread (1.5 MB, three quarters of this Xeon's L2), as they do on layers with few channels: fewer
+  // bands, fewer of the five parallel loops a band starts. Paired A/B, new / old time, 2 threads (1
+  // thread): VGG-16 conv1_1 F(6,3) 0.89x (1.03x), conv1_2 0.89x (0.99x), conv2_1 0.94x, ResNet-50 res2 3x3
+  // F(6,3) 0.89x, F(4,3) 0.90x, 5x5 C64 F(4,5) 0.86x (0.98x), 7x7 C32 F(2,7) 0.85x (0.90x); layers whose
+  // bands do not change 0.94-1.05x (noise). A fixed budget of 3 MB instead (both cores' L2 at 2 threads)
+  // took conv1_1 at 1 thread 1.29x the time.
+  static constexpr int kBandFloats = 3 << 17;
   LoopLevel bands(int vec, Func filters_first = Func()) {
-    const Expr band = min(ATh.dim(1).extent() * max(1, convlab_halide::kTileBlock / tiles_x), output.dim(1).extent());
+    const Expr alpha2 = BTw.dim(0).extent() * BTh.dim(0).extent();
+    const Expr lanes = (input.dim(2).extent() + vec - 1) / vec * vec + (output.dim(2).extent() + vec - 1) / vec * vec;
+    const Expr tiles = max(convlab_halide::kTileBlock, kBandFloats * threads / (alpha2 * lanes));
+    const Expr band = min(ATh.dim(1).extent() * max(1, tiles / tiles_x), output.dim(1).extent());
     return convlab_halide::per_band_output(output, x, y, k, n, band, vec, filters_first);
   }
 
@@ -264,7 +276,7 @@ class WinogradConv : public Generator<WinogradConv> {
     ATw.set_estimates({{0, 6}, {0, 4}});
     ATh.set_estimates({{0, 6}, {0, 4}});
     bias.set_estimates({{0, kEstK}});
-    tiles_x.set_estimate(14), pad_left.set_estimate(1), pad_top.set_estimate(1);
+    tiles_x.set_estimate(14), pad_left.set_estimate(1), pad_top.set_estimate(1), threads.set_estimate(2);
     output.set_estimates({{0, kEstW}, {0, kEstH}, {0, kEstK}, {0, 1}});
   }
 };
