@@ -95,7 +95,8 @@ class FftConv : public Generator<FftConv> {
   // tile_block_product in complex, per bin and filter block. The host pads U with zero filters to whole
   // blocks; V and M are internal, so channel and filter blocks round up (the padded input reads zeros).
   // Tile sizes T are multiples of 8, so kRows blocks of the T-long indices are exact. All of it runs per
-  // band of output rows (about kTileBlock tiles), as in winograd_generator.cpp.
+  // band of output rows (about kTileBlock tiles; Winograd's bands grow past that on layers with few
+  // channels, winograd_generator.cpp's bands()).
   static constexpr int kTiles = 6, kRows = 4;
   void schedule_transform_then_bin_products() {
     const int vec = convlab_halide::kVectorLanes;

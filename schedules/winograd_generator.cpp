@@ -146,9 +146,9 @@ class WinogradConv : public Generator<WinogradConv> {
   // Products: common.h's tile_block_product, the direct schedule's micro-kernel with tiles for output
   // columns, per position and filter block. The host pads U with zero filters to whole blocks; V and M are
   // internal, so channel, filter and tile blocks round up (the padded input reads zeros). All of it runs
-  // per band of output rows (about kTileBlock tiles), so a band's V and M stay in cache between the phases
-  // on large images (VGG-16 conv1_2's whole V at F(6,3) is 24 MB); smaller images are one band. Output:
-  // the final copy vectorized along x.
+  // per band of output rows (bands(): at least kTileBlock tiles), so a band's V and M stay in cache between
+  // the phases on large images (VGG-16 conv1_2's whole V at F(6,3) is 24 MB); smaller images are one
+  // band. Output: the final copy vectorized along x.
   // A band's tiles round up in three places: the products' blocks of kTiles and both transforms' blocks of
   // kTransformTiles. M's tiles are aligned to kTiles and kTransformTiles divides kTiles, so every tile a
   // rounded block reads is one that M's aligned blocks computed (common.h's tile_block_product). Unaligned,

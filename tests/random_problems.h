@@ -98,12 +98,11 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   ConvProblem columns;  // direct 1x1: two passes of 150 channels, two columns of 336 + 331 positions, K % 4 = 2
   columns.n = 2, columns.c = 300, columns.k = 10, columns.h = 23, columns.w = 29;
   v.push_back(columns);
-  ConvProblem planes;  // Halide direct's positions-in-lanes build: two items of 48 positions per image,
+  ConvProblem planes;  // Halide's positions-in-lanes builds: two items of 48 positions per image,
   planes.n = 2, planes.c = 131, planes.k = 37, planes.h = 8, planes.w = 12;  // a tail pass, a partial filter block
   v.push_back(planes);
-  // Strided, padded 1x1 layers that the Halide pipelines run dense on gathered positions
-  // (halide_conv.cpp): a flat 8x12 plane that direct's positions-in-lanes build also takes, and a 4x24
-  // one that only direct gathers (im2col keeps its rows).
+  // Strided 1x1 layers (one padded) that Halide direct and im2col run dense on gathered positions
+  // (halide_conv.cpp), in their positions-in-lanes builds: an 8x12 plane and a 4x24 one.
   for (int64_t w : {23, 47}) {
     ConvProblem shortcut;
     shortcut.n = 2, shortcut.c = 37, shortcut.k = 21, shortcut.h = w == 23 ? 15 : 7, shortcut.w = w;

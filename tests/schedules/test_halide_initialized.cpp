@@ -1,10 +1,11 @@
 // Halide pipelines compute only on values they have written. Every allocation Halide's runtime makes is
 // handed out full of denormals (a test allocator), and so is the stack the pipeline's frames will use;
 // the pipeline runs on the calling thread alone, and the denormal flag of that thread's MXCSR must stay
-// clear: a multiply or add that read a value nobody wrote raises it. Before common.h's row_in_whole_blocks, the direct and im2col products rounded each row up to
-// whole register blocks and added into sums and lowered columns nothing had set, and FFT's products did
-// the same with tiles; on memory that happened to hold denormals (freed by oneDNN, say) every such FMA took
-// a microcode assist, 5-45x the time. Winograd's products and transforms did too until M's tiles and
+// clear: a multiply or add that read a value nobody wrote raises it. Before common.h's
+// row_in_whole_blocks, the direct and im2col products rounded each row up to whole register blocks and
+// added into sums and lowered columns nothing had set, and FFT's products did the same with tiles; on
+// memory that happened to hold denormals (freed by oneDNN, say) every such FMA took a microcode assist,
+// 5-45x the time. Winograd's products and transforms did too until M's tiles and
 // filters were aligned to the products' blocks (common.h's tile_block_product): each of its 14 cases
 // that apply here failed before.
 #include <HalideRuntime.h>
