@@ -26,6 +26,9 @@ std::string utc_now() {
   return buf;
 }
 
+namespace {
+
+// The source tree's commit, as this binary's build recorded it (record_build).
 std::string git_commit() {
   std::string cmd = std::string("git -C '") + CONVLAB_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
   std::string out;
@@ -37,6 +40,8 @@ std::string git_commit() {
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out.empty() ? "unknown" : out;
 }
+
+}  // namespace
 
 // run.json's libraries, in order.
 const char* const kLibraries[] = {"fftw", "openblas", "openblas_core", "onednn", "google_benchmark", "halide"};

@@ -38,9 +38,9 @@ std::string omp_wait_policy();
 void merge_field(std::string& merged, const std::string& shard_value, const std::string& shard);
 
 std::string utc_now();
-std::string git_commit();
 void write_run_json(const std::string& path, const RunInfo& info);
-// Reads back the fields merge needs (grid_key, shard) and the machine figures; throws on malformed files.
+// Reads back what merge needs (grid_key, shard, the run-time policies and the build, "not recorded" where
+// an older file lacks them) and the machine figures; throws on malformed files.
 RunInfo read_run_json(const std::string& path);
 
 }  // namespace convlab
