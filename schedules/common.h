@@ -206,7 +206,8 @@ inline Expr row_in_whole_blocks(Expr width, Expr constant_offsets) {
 // so each broadcast V value feeds `vectors` FMAs (x 2 if complex) and each U vector `tiles`. M is internal:
 // filter blocks round up, tile blocks as `tile_tail` says. A late layer's item is short (ResNet-50 res4 3x3 at F(4,3): 16 tiles,
 // 256 channels, about 1.5 us), so a parallel task takes up to 16 consecutive items, keeping at least 16
-// tasks: `items` is how many there are.
+// tasks: `items` is how many there are. With `parallel` false, the items run in order (bands in
+// parallel: per_band_output).
 // `tile_tail` is how a block's last tiles are taken. A RoundUp split alone computes whole blocks of `tiles`,
 // but Halide computes V (and Macc's zeros) only for the tiles M needs, so the tiles past them were whatever
 // the heap held (row_in_whole_blocks says why that matters). So with RoundUp, M's extent is aligned to
@@ -215,11 +216,10 @@ inline Expr row_in_whole_blocks(Expr width, Expr constant_offsets) {
 // GuardWithIf reads no tile past M's. FFT takes GuardWithIf (paired, 2 threads, new / old time: 9x9 C32
 // 1.05x, 11x11 C16 1.00x, 15x15 C16 0.91x, 7x7 C32 1.03x, ResNet-50 res3 3x3 1.03x), Winograd RoundUp:
 // guarded (with its transforms' tile blocks), its F(4,3) and F(6,3) took 1.1-1.4x the time on VGG-16's
-// and ResNet-50's 3x3 layers, aligned 0.99-1.05x.
-constexpr int kTileBlock = 48;
+// and ResNet-50's 3x3 layers, aligned 0.99-1.05x. The tiles per block: filter_block.h's kTileBlock.
 inline void tile_block_product(Func M, Func Macc, const Var& p, const Var& q, const Var& t, const Var& k, const Var& n,
                                const RDom& rc, int vec, int vectors, int tiles, Expr items, TailStrategy tile_tail,
-                               LoopLevel at = LoopLevel::root()) {
+                               LoopLevel at = LoopLevel::root(), bool parallel = true) {
   Var kb("kb"), kf("kf"), tb("tb"), ti("ti"), pq("pq"), item("item"), tc("tc"), tj("tj"), kv("kv"), kl("kl");
   Var task("task"), in_task("in_task");
   M.reorder_storage(k, t, p, q, n)
@@ -229,9 +229,8 @@ inline void tile_block_product(Func M, Func Macc, const Var& p, const Var& q, co
       .reorder(kf, ti, tb, kb, p, q, n)
       .fuse(p, q, pq)
       .fuse(kb, pq, item)
-      .split(item, task, in_task, clamp(items / 16, 1, 16), TailStrategy::GuardWithIf)
-      .parallel(task)
       .vectorize(kf, vec);
+  if (parallel) M.split(item, task, in_task, clamp(items / 16, 1, 16), TailStrategy::GuardWithIf).parallel(task);
   if (tile_tail == TailStrategy::RoundUp) M.align_extent(t, tiles);
   // Macc on the stack: its size is a runtime value (the block's tiles, and all alpha positions, as Halide
   // bounds a fused position loosely), so Halide put it on the heap, one malloc and free per item and tile
@@ -275,18 +274,22 @@ struct TileColumns {
 
 // The tiled pipelines' outer loop: the output in bands of `band` rows, filters parallel and x in vectors
 // inside a band. Every other stage is computed per band (the returned level), so a band's transformed
-// tiles and products stay in cache between the phases.
+// tiles and products stay in cache between the phases. With `parallel_bands`, the bands are the parallel
+// loop instead, each band's stages running in order on its thread (their items per task kBandThread),
+// so that a band's data stays in one core's cache (winograd_bands.h says when that pays).
 // With `filters_first` (the output before bias with the filter index first, [k, x, y, n]: the layout of
 // the filters-in-lanes schedules' tiles), the output is written in blocks of vec columns x vec filters:
 // the block is loaded as vec vectors of filters and written as vec rows, LLVM turning the strided reads of
 // the 8 x 8 block into register shuffles. Without it, each output vector gathered one float per lane,
 // each from another cache line of the tiles.
 inline LoopLevel per_band_output(Func output, const Var& x, const Var& y, const Var& k, const Var& n, Expr band, int vec,
-                                 Func filters_first = Func()) {
+                                 Func filters_first = Func(), bool parallel_bands = false) {
   Var yb("yb"), yi("yi");
   output.split(y, yb, yi, band, TailStrategy::GuardWithIf);
+  if (parallel_bands) output.parallel(yb);
   if (!filters_first.defined()) {
-    output.reorder(x, yi, k, yb, n).parallel(k).vectorize(x, vec, TailStrategy::GuardWithIf);
+    output.reorder(x, yi, k, yb, n).vectorize(x, vec, TailStrategy::GuardWithIf);
+    if (!parallel_bands) output.parallel(k);
     return LoopLevel(output, yb);
   }
   Var xo("xo"), xi("xi"), ko("ko"), ki("ki");
@@ -294,8 +297,8 @@ inline LoopLevel per_band_output(Func output, const Var& x, const Var& y, const 
       .split(k, ko, ki, vec, TailStrategy::GuardWithIf)
       .reorder(xi, ki, xo, yi, ko, yb, n)
       .vectorize(xi)
-      .unroll(ki)
-      .parallel(ko);
+      .unroll(ki);
+  if (!parallel_bands) output.parallel(ko);
   // A whole block always, past the output's edge too (the tiles' filters and tile columns round up).
   const Var fk = filters_first.args()[0], fx = filters_first.args()[1];
   filters_first.compute_at(output, xo).bound_extent(fk, vec).bound_extent(fx, vec).vectorize(fk).unroll(fx);
@@ -306,9 +309,12 @@ inline LoopLevel per_band_output(Func output, const Var& x, const Var& y, const 
 // takes its lock once per task, and a Winograd item (4 tiles and one vector of lanes) is a few microseconds
 // of work: one item per task, VGG-16 conv2_2 at F(6,3) spent 15% of its time in halide_mutex_lock (perf).
 // An FFT item (a whole tile's DFT pass) is long enough alone. The inner loop keeps the name `item`, the
-// level the stages' first passes are computed at.
+// level the stages' first passes are computed at. kBandThread: no parallel loop, the bands are
+// (per_band_output's parallel_bands).
+constexpr int kBandThread = 0;
 template <typename StageOrFunc>
 void parallel_items(StageOrFunc s, const Var& item, int per_task) {
+  if (per_task == kBandThread) return;
   if (per_task == 1) return (void)s.parallel(item);
   Var task("task");
   s.split(item, task, item, per_task, TailStrategy::GuardWithIf).parallel(task);

@@ -44,6 +44,10 @@ constexpr int kLaneFilterBlock = 6, kLaneFilterGroup = 48;
 // Its tiles per block: the host runs it on images of at most one block, where U is read once.
 constexpr int kLaneTileBlock = 16;
 
+// The tiles per block of the tiled pipelines' filters-in-lanes products (common.h's tile_block_product),
+// and the fewest a band of the Winograd build without parallel bands has (winograd_bands.h).
+constexpr int kTileBlock = 48;
+
 // Output columns per register block of the filters-in-lanes products (common.h) on rows `width` wide: 7 on
 // rows at most 8 wide (one filter vector); 14 with AVX-512 (28 accumulators) where the columns are constant
 // offsets from one address (`constant_offsets`: im2col's lowered rows, direct at stride 1 and 2); otherwise

@@ -19,6 +19,7 @@
 #include "kernel_layout.h"
 #include "phase_timer.h"
 #include "tiled/tiled_conv.h"
+#include "winograd_bands.h"
 #include "winograd/winograd_conv.h"
 #include "winograd/winograd_transform.h"
 
@@ -35,8 +36,12 @@
 #include "halide_im2col_manual.h"
 #include "halide_im2col_mullapudi2016.h"
 #include "halide_im2col_pointwise_manual.h"
+#include "halide_winograd_bands_manual.h"
+#include "halide_winograd_f2x3_bands_manual.h"
 #include "halide_winograd_f2x3_manual.h"
+#include "halide_winograd_f4x3_bands_manual.h"
 #include "halide_winograd_f4x3_manual.h"
+#include "halide_winograd_f6x3_bands_manual.h"
 #include "halide_winograd_f6x3_manual.h"
 #include "halide_winograd_f2x3_lanes_manual.h"
 #include "halide_winograd_f4x3_lanes_manual.h"
@@ -81,6 +86,11 @@ const std::map<int, WinogradFn> winograd_fixed_manual = {
 // tiles (filter_block.h's kLaneTileBlock).
 const std::map<int, WinogradFn> winograd_fixed_lanes_manual = {
     {2, halide_winograd_f2x3_lanes_manual}, {4, halide_winograd_f4x3_lanes_manual}, {6, halide_winograd_f6x3_lanes_manual}};
+// The manual schedule with its bands in parallel (winograd_generator.cpp's parallel_bands), general and by m.
+const std::map<int, WinogradFn> winograd_bands_manual = {{0, halide_winograd_bands_manual},
+                                                         {2, halide_winograd_f2x3_bands_manual},
+                                                         {4, halide_winograd_f4x3_bands_manual},
+                                                         {6, halide_winograd_f6x3_bands_manual}};
 const Table<FftFn> fft_pipelines = {
     {"manual", halide_fft_manual}, {"mullapudi2016", halide_fft_mullapudi2016}, {"li2018", halide_fft_li2018}};
 
@@ -329,14 +339,17 @@ class HalideTiledConv : public HalideMethod {
       mats_ = {t->bt_cols(), t->bt_rows(), t->at_cols(), t->at_rows()};
       // F(2,3), F(4,3), F(6,3) by hand-written schedule: the build whose matrices are constants (the same
       // tables the plain transform checked its own against: t->fixed()).
-      // Images of at most 16 tiles (late layers) take the build with tiles in the lanes, and U in blocks of 6.
+      // Images of at most 16 tiles (late layers) take the build with tiles in the lanes, and U in blocks of 6;
+      // others have a build with bands in parallel too (execute() picks).
       wino_fn_ = winograd_pipelines.at(schedule_);
+      bands_fn_ = schedule_ == "manual" ? winograd_bands_manual.at(0) : nullptr;
       lanes_ = false;
       const bool fixed = t->fixed();
       t_ = std::move(t);
       if (schedule_ == "manual" && fixed && p.r == 3 && p.s == 3 && winograd_fixed_manual.count(m)) {
         lanes_ = tiles_x() * tiles_y() <= convlab_halide::kLaneTileBlock;
         wino_fn_ = (lanes_ ? winograd_fixed_lanes_manual : winograd_fixed_manual).at(m);
+        bands_fn_ = lanes_ ? nullptr : winograd_bands_manual.at(m);
       }
     } else {
       const int T = fft_->transform_size(p).first;
@@ -384,7 +397,10 @@ class HalideTiledConv : public HalideMethod {
       halide_dimension_t lane_dims[5] = {{0, L, 1}, {0, C, L}, {0, aw, K * C}, {0, ah, aw * K * C}, {0, K / L, C * L}};
       HBuf U(U_.data(), 5, lanes_ ? lane_dims : dims);
       HBuf btw(mats_[0].data(), aw, aw), bth(mats_[1].data(), ah, ah), atw(mats_[2].data(), aw, mw), ath(mats_[3].data(), ah, mh);
-      run(wino_fn_(in, U, btw, bth, atw, ath, b, int(tiles_x()), int(p_.pl), int(p_.pt), omp_get_max_threads(), out));
+      const convlab_halide::WinogradBands bands = convlab_halide::winograd_bands(
+          tiles_x(), tiles_y(), mh, p_.oh(), int64_t(aw) * ah, p_.c, p_.k, omp_get_max_threads(), bands_fn_ != nullptr);
+      run((bands.in_parallel ? bands_fn_ : wino_fn_)(in, U, btw, bth, atw, ath, b, int(tiles_x()), int(p_.pl), int(p_.pt),
+                                                     int(bands.rows), out));
     } else {
       const int T = t_->in_w, nu = T / 2 + 1;
       halide_dimension_t dims[6] = {{0, F, 1},          {0, 2, F},              {0, C, 2 * F},
@@ -459,6 +475,7 @@ class HalideTiledConv : public HalideMethod {
   std::string variant_;
   std::unique_ptr<WinogradConv> wino_;
   WinogradFn wino_fn_ = nullptr;  // the pipeline plan() chose
+  WinogradFn bands_fn_ = nullptr;  // ... with its bands in parallel (winograd_bands.h), where there is one
   bool lanes_ = false;             // ... with tiles in lanes, U in blocks of 6 filters (filter_block.h)
   std::unique_ptr<FftConv> fft_;
   std::unique_ptr<TileTransform> t_;

@@ -18,6 +18,9 @@ class WinogradConv : public Generator<WinogradConv> {
   GeneratorParam<int> fixed_m{"fixed_m", 0};  // 0: any F(m, r), matrices as inputs; 2, 4, 6: F(m, 3), constants
   // The schedule for images of few tiles (schedule_tiles_in_lanes), fixed builds only.
   GeneratorParam<bool> tiles_in_lanes{"tiles_in_lanes", false};
+  // The filters-in-lanes schedule with its bands in parallel, each band's phases on one thread
+  // (winograd_bands.h says when the host runs it).
+  GeneratorParam<bool> parallel_bands{"parallel_bands", false};
   Input<Buffer<float>> input{"input", 4};  // [x, y, c, n]
   Input<Buffer<float>> U{"U", 5};          // [f, c, a, b, kb]: filter kb * kFilterBlock + f, a along x, b along y
                                            // (tiles_in_lanes: blocks of 6 filters, filter_block.h)
@@ -28,7 +31,7 @@ class WinogradConv : public Generator<WinogradConv> {
   Input<Buffer<float>> bias{"bias", 1};
   Input<int> tiles_x{"tiles_x", 1, 1, 1 << 20};  // tiles per row of the tile grid
   Input<int> pad_left{"pad_left", 0, 0, 1 << 20}, pad_top{"pad_top", 0, 0, 1 << 20};
-  Input<int> threads{"threads", 1, 1, 1 << 10};  // Halide's pool size: how much cache a band may fill (bands)
+  Input<int> band_rows{"band_rows", 1, 1, 1 << 20};  // output rows per band (winograd_bands.h, from the host)
   Output<Buffer<float>> output{"output", 4};  // [x, y, k, n]
 
   void generate() {
@@ -79,6 +82,7 @@ class WinogradConv : public Generator<WinogradConv> {
       set_estimates();
     } else if (tiles_in_lanes) {
       if (fixed_m == 0) throw std::invalid_argument("winograd_conv: tiles_in_lanes needs fixed_m");
+      if (parallel_bands) throw std::invalid_argument("winograd_conv: parallel_bands is the filters-in-lanes schedule's");
       schedule_tiles_in_lanes();
     } else {
       schedule_transform_then_tile_gemm();
@@ -120,22 +124,14 @@ class WinogradConv : public Generator<WinogradConv> {
     s.unroll(r).unroll(coef);
   }
 
-  // The output in bands of whole tile rows, at most the output's height: the level every stage is computed
-  // at. A band has at least kTileBlock tiles, more where its transformed input and products (V and M:
-  // alpha^2 positions x the channels and filters, rounded to vectors, per tile) stay within kBandFloats
-  // per thread (1.5 MB, three quarters of this Xeon's L2), as they do on layers with few channels: fewer
-  // bands, fewer of the five parallel loops a band starts. Paired A/B, new / old time, 2 threads (1
+  // The output in bands of band_rows rows (whole tile rows, at most the output's height: winograd_bands.h),
+  // the level every stage is computed at. Paired A/B of the band budget there, new / old time, 2 threads (1
   // thread): VGG-16 conv1_1 F(6,3) 0.89x (1.03x), conv1_2 0.89x (0.99x), conv2_1 0.94x, ResNet-50 res2 3x3
-  // F(6,3) 0.89x, F(4,3) 0.90x, 5x5 C64 F(4,5) 0.86x (0.98x), 7x7 C32 F(2,7) 0.85x (0.90x); layers whose
-  // bands do not change 0.94-1.05x (noise). A fixed budget of 3 MB instead (both cores' L2 at 2 threads)
-  // took conv1_1 at 1 thread 1.29x the time.
-  static constexpr int kBandFloats = 3 << 17;
+  // F(6,3) 0.89x, F(4,3) 0.90x, 5x5 C64 F(4,5) 0.86x (0.98x), 7x7 C32 F(2,7) 0.85x (0.90x), against bands
+  // of 48 tiles; a fixed budget of 3 MB instead (both cores' L2 at 2 threads) took conv1_1 at 1 thread
+  // 1.29x the time.
   LoopLevel bands(int vec, Func filters_first = Func()) {
-    const Expr alpha2 = BTw.dim(0).extent() * BTh.dim(0).extent();
-    const Expr lanes = (input.dim(2).extent() + vec - 1) / vec * vec + (output.dim(2).extent() + vec - 1) / vec * vec;
-    const Expr tiles = max(convlab_halide::kTileBlock, kBandFloats * threads / (alpha2 * lanes));
-    const Expr band = min(ATh.dim(1).extent() * max(1, tiles / tiles_x), output.dim(1).extent());
-    return convlab_halide::per_band_output(output, x, y, k, n, band, vec, filters_first);
+    return convlab_halide::per_band_output(output, x, y, k, n, band_rows, vec, filters_first, parallel_bands);
   }
 
   // Channels (filters) in the vector lanes everywhere, so every vector is full however few tiles an image
@@ -146,9 +142,9 @@ class WinogradConv : public Generator<WinogradConv> {
   // Products: common.h's tile_block_product, the direct schedule's micro-kernel with tiles for output
   // columns, per position and filter block. The host pads U with zero filters to whole blocks; V and M are
   // internal, so channel, filter and tile blocks round up (the padded input reads zeros). All of it runs
-  // per band of output rows (bands(): at least kTileBlock tiles), so a band's V and M stay in cache between
-  // the phases on large images (VGG-16 conv1_2's whole V at F(6,3) is 24 MB); smaller images are one
-  // band. Output: the final copy vectorized along x.
+  // per band of output rows (bands()), so a band's V and M stay in cache between the phases on large
+  // images; smaller images are one band. Output: the final copy vectorized along x.
+  // With parallel_bands, the bands are the parallel loop and each band's stages run on its thread, in order.
   // A band's tiles round up in three places: the products' blocks of kTiles and both transforms' blocks of
   // kTransformTiles. M's tiles are aligned to kTiles and kTransformTiles divides kTiles, so every tile a
   // rounded block reads is one that M's aligned blocks computed (common.h's tile_block_product). Unaligned,
@@ -167,6 +163,7 @@ class WinogradConv : public Generator<WinogradConv> {
     output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads from U
     Var to{"to"}, tj{"tj"}, item{"item"};
     const LoopLevel per_band = bands(vec, filters_first);
+    const int per_task = parallel_bands ? convlab_halide::kBandThread : kItemsPerTask;
     d.reorder_storage(c, i, j, t, n);
     tmp.reorder_storage(c, a, j, t, n);
     V.reorder_storage(c, t, a, b, n);
@@ -178,25 +175,26 @@ class WinogradConv : public Generator<WinogradConv> {
       s.split(t, to, tj, kTransformTiles, up).reorder(lane, tj, r, p, q, to).vectorize(lane, vec, up).unroll(tj);
     };
     // Input transform: V[a, b] = sum_j BTh[b, j] tmp[a, j], tmp[a, j] = sum_i BTw[a, i] d[i, j].
-    convlab_halide::lanes_per_tile(V, per_band, a, b, t, c, n, vec, kItemsPerTask);
+    convlab_halide::lanes_per_tile(V, per_band, a, b, t, c, n, vec, per_task);
     transform_pass(V, rj, b, alpha, [&](Stage s) {
-      convlab_halide::tile_blocked_transform(s, a, b, t, c, n, rj, vec, kTransformTiles, kItemsPerTask);
+      convlab_halide::tile_blocked_transform(s, a, b, t, c, n, rj, vec, kTransformTiles, per_task);
     });
     d.compute_at(V, item).reorder(c, i, j, t).vectorize(c, vec, up);
     // The band's input, channels innermost, once: the tiles overlap, so d would gather each input value
     // (16 channels a plane apart per vector) (alpha / m)^2 times, 1.8 at F(6,3).
     Var co{"co"}, ci{"ci"};
-    in_c.compute_at(per_band).split(c, co, ci, vec, up).reorder(ci, x, co, y).vectorize(ci).parallel(y);
+    in_c.compute_at(per_band).split(c, co, ci, vec, up).reorder(ci, x, co, y).vectorize(ci);
+    if (!parallel_bands) in_c.parallel(y);
     tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
     transform_pass(tmp, ri, a, alpha, [&](Stage s) { item_pass(s, c, ri, a, j); });
     // Products: 2 filter vectors x kTiles tiles of accumulators.
     const Expr positions = U.dim(2).extent() * U.dim(3).extent();
     convlab_halide::tile_block_product(M, Macc, a, b, t, k, n, rc, vec, 2, kTiles, positions * U.dim(4).extent(),
-                                       TailStrategy::RoundUp, per_band);
+                                       TailStrategy::RoundUp, per_band, !parallel_bands);
     // Output transform: Y[i, j] = sum_b ATh[j, b] o1[i, b], o1[i, b] = sum_a ATw[i, a] M[a, b].
-    convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec, kItemsPerTask);
+    convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec, per_task);
     transform_pass(Y, rb, j, m, [&](Stage s) {
-      convlab_halide::tile_blocked_transform(s, i, j, t, k, n, rb, vec, kTransformTiles, kItemsPerTask);
+      convlab_halide::tile_blocked_transform(s, i, j, t, k, n, rb, vec, kTransformTiles, per_task);
     });
     o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
     transform_pass(o1, ra, i, m, [&](Stage s) { item_pass(s, k, ra, i, b); });
@@ -276,7 +274,7 @@ class WinogradConv : public Generator<WinogradConv> {
     ATw.set_estimates({{0, 6}, {0, 4}});
     ATh.set_estimates({{0, 6}, {0, 4}});
     bias.set_estimates({{0, kEstK}});
-    tiles_x.set_estimate(14), pad_left.set_estimate(1), pad_top.set_estimate(1), threads.set_estimate(2);
+    tiles_x.set_estimate(14), pad_left.set_estimate(1), pad_top.set_estimate(1), band_rows.set_estimate(16);
     output.set_estimates({{0, kEstW}, {0, kEstH}, {0, kEstK}, {0, 1}});
   }
 };
