@@ -95,8 +95,12 @@ class FftConv : public Generator<FftConv> {
   // tile_block_product in complex, per bin and filter block. The host pads U with zero filters to whole
   // blocks; V and M are internal, so channel and filter blocks round up (the padded input reads zeros).
   // Tile sizes T are multiples of 8, so kRows blocks of the T-long indices are exact. All of it runs per
-  // band of output rows (about kTileBlock tiles; Winograd's bands grow past that on layers with few
-  // channels, winograd_generator.cpp's bands()).
+  // band of output rows (about kTileBlock tiles; Winograd's are sized to the cache, winograd_bands.h). Bands
+  // in parallel as Winograd's can run (a band's phases on one thread, per_band_output's parallel_bands), of
+  // one and two tile rows per thread, new / old time (paired, 2 threads, 4 pairs): 15x15 C16 tile32 0.91x,
+  // 0.93x; 7x7 C32 tile16 0.82x, 1.08x; 11x11 C16 tile32 1.06x, 1.04x; 9x9 C32 tile32 1.21x, 1.16x; ResNet-50
+  // res3 3x3 tile16 1.34x, 1.79x. FFT's large tiles leave few per image (3 x 3 on 9x9 C32 at tile32): too
+  // few bands to share between the threads.
   static constexpr int kTiles = 6, kRows = 4;
   void schedule_transform_then_bin_products() {
     const int vec = convlab_halide::kVectorLanes;

@@ -14,6 +14,10 @@ namespace convlab_halide {
 // A band's transformed input and products (V and M: alpha^2 positions x the channels and filters, each
 // rounded to whole vectors, per tile) fill at most kBandFloats per thread (1.5 MB, three quarters of this
 // Xeon's L2), so that they stay in cache between the phases (VGG-16 conv1_2's whole V at F(6,3) is 24 MB).
+// Paired A/B of this budget, new / old time, 2 threads (1 thread), against bands of 48 tiles: VGG-16 conv1_1
+// F(6,3) 0.89x (1.03x), conv1_2 0.89x (0.99x), conv2_1 0.94x, ResNet-50 res2 3x3 F(6,3) 0.89x, F(4,3)
+// 0.90x, 5x5 C64 F(4,5) 0.86x (0.98x), 7x7 C32 F(2,7) 0.85x (0.90x); a fixed budget of 3 MB instead (both
+// cores' L2 at 2 threads) took conv1_1 at 1 thread 1.29x the time.
 constexpr int64_t kBandFloats = 3 << 17;
 
 struct WinogradBands {

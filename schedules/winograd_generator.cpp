@@ -125,11 +125,7 @@ class WinogradConv : public Generator<WinogradConv> {
   }
 
   // The output in bands of band_rows rows (whole tile rows, at most the output's height: winograd_bands.h),
-  // the level every stage is computed at. Paired A/B of the band budget there, new / old time, 2 threads (1
-  // thread): VGG-16 conv1_1 F(6,3) 0.89x (1.03x), conv1_2 0.89x (0.99x), conv2_1 0.94x, ResNet-50 res2 3x3
-  // F(6,3) 0.89x, F(4,3) 0.90x, 5x5 C64 F(4,5) 0.86x (0.98x), 7x7 C32 F(2,7) 0.85x (0.90x), against bands
-  // of 48 tiles; a fixed budget of 3 MB instead (both cores' L2 at 2 threads) took conv1_1 at 1 thread
-  // 1.29x the time.
+  // the level every stage is computed at.
   LoopLevel bands(int vec, Func filters_first = Func()) {
     return convlab_halide::per_band_output(output, x, y, k, n, band_rows, vec, filters_first, parallel_bands);
   }
