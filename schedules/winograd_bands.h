@@ -45,10 +45,11 @@ inline WinogradBands winograd_bands(int64_t tiles_x, int64_t tiles_y, int64_t m_
                                     int64_t k, int threads, bool may_parallel) {
   const int64_t lanes = round_up(c, kVectorLanes) + round_up(k, kVectorLanes);
   const int64_t fit = kBandFloats / (alpha2 * lanes);  // tiles one thread's budget holds
-  auto rows_of = [&](int64_t tiles) { return std::min(m_h * std::max<int64_t>(1, tiles / tiles_x), out_h); };
+  // A band of at most `tiles` tiles, in whole tile rows (one at least), and in output rows.
+  auto tile_rows = [&](int64_t tiles) { return std::max<int64_t>(1, tiles / tiles_x); };
+  auto rows_of = [&](int64_t tiles) { return std::min(m_h * tile_rows(tiles), out_h); };
   const int64_t own = std::min(fit, (tiles_x * tiles_y + threads - 1) / threads);
-  if (may_parallel && std::max<int64_t>(1, own / tiles_x) * tiles_x * (c + k) >= c * k)
-    return {true, rows_of(own)};
+  if (may_parallel && tile_rows(own) * tiles_x * (c + k) >= c * k) return {true, rows_of(own)};
   return {false, rows_of(std::max<int64_t>(kTileBlock, fit * threads))};
 }
 
