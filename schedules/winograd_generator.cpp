@@ -133,8 +133,10 @@ class WinogradConv : public Generator<WinogradConv> {
   // Channels (filters) in the vector lanes everywhere, so every vector is full however few tiles an image
   // has: V and M are stored channel (filter) innermost, [c, t, a, b]. Transforms: per kTransformTiles tiles
   // and a vector of channels (filters) an item, kItemsPerTask items a parallel task, each pass a small
-  // matrix product with kTransformTiles tiles of accumulators over the summed index, each coefficient a
-  // broadcast (the transform sizes are runtime values, so the tiles are the block that is always whole).
+  // matrix product, each coefficient a broadcast: the first with kTransformTiles tiles of accumulators over
+  // the summed index (on the item's own buffer), the second one output's sum at a time (common.h's
+  // tile_blocked_transform says why). The transform sizes are runtime values, so the tiles are the block
+  // that is always whole.
   // Products: common.h's tile_block_product, the direct schedule's micro-kernel with tiles for output
   // columns, per position and filter block. The host pads U with zero filters to whole blocks; V and M are
   // internal, so channel, filter and tile blocks round up (the padded input reads zeros). All of it runs
