@@ -67,6 +67,7 @@ def build(run_dir):
            "direct-equivalent (2·N·K·OH·OW·C·R·S / time), so methods that do less arithmetic can exceed the machine's "
            "peak. oneDNN is a peer, never a winner; its layout reorders are timed apart (untimed_ms), as benchdnn does.", ""]
     md += ["## Winners", ""] + winners_table(rows) + [""]
+    md += ["## Each implementation against oneDNN, the peak and plain", ""] + summary.method_table(rows, info) + [""]
     scaling = summary.thread_scaling(rows, info)
     if scaling:
         md += ["## Thread scaling", ""] + scaling + [""]

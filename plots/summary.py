@@ -113,3 +113,40 @@ def thread_scaling(rows, info):
         lines.append(f"| {fam} | {len(speed)} | {_fmt_ratio(median(speed))} ({_fmt_ratio(min(speed))} – "
                      f"{_fmt_ratio(max(speed))}) | {peer} |")
     return lines
+
+
+def method_table(rows, info):
+    """Table lines: per implementation (its fastest variant on each problem) and thread count, how it stands
+    against oneDNN (oneDNN's time ÷ its time, over the problems both ran), against the machine's measured peak
+    (direct-equivalent GFLOP/s ÷ peak at that thread count) and, for a Halide pipeline, against the same
+    method's plain code (its time ÷ plain's, over the problems both ran)."""
+    best = best_per_family(rows)
+    if not best:
+        return []
+    peaks = {int(m["threads"]): m["peak_gflops"] for m in info.get("machine", [])}
+    lines = ["Per implementation (its fastest variant on each problem) and thread count: oneDNN's time ÷ its time "
+             "over the problems both ran (above 1: faster than oneDNN) and on how many it was faster; its "
+             "direct-equivalent GFLOP/s as a share of the machine's measured peak (Winograd and FFT do less "
+             "arithmetic, so they can pass 100%); for a Halide pipeline, its time ÷ the same method's plain code, "
+             "and on how many problems it was within 1.25× of it.", "",
+             "| implementation | threads | problems | × oneDNN: median | faster than oneDNN | % of peak: median "
+             "| best | ÷ plain: median | within 1.25× of plain |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for fam, t in sorted({(f, t) for (_, t, f) in best}, key=lambda ft: (ft[1], ft[0])):
+        mine = {p: r for (p, tt, f), r in best.items() if f == fam and tt == t}
+        peer = [best[(p, t, "onednn/onednn")]["median_ms"] / r["median_ms"] for p, r in mine.items()
+                if (p, t, "onednn/onednn") in best] if not fam.startswith("onednn/") else []
+        peak = peaks.get(int(t))
+        share = [r["gflops"] / peak for r in mine.values() if peak and r["gflops"]]
+        method, impl = fam.split("/")
+        plain = [r["median_ms"] / best[(p, t, method + "/plain")]["median_ms"] for p, r in mine.items()
+                 if impl == "halide" and (p, t, method + "/plain") in best]
+        cells = [fam, str(int(t)), str(len(mine)),
+                 _fmt_ratio(median(peer)) if peer else "–",
+                 f"{sum(1 for x in peer if x > 1)} of {len(peer)}" if peer else "–",
+                 f"{100 * median(share):.0f}%" if share else "–",
+                 f"{100 * max(share):.0f}%" if share else "–",
+                 _fmt_ratio(median(plain)) if plain else "–",
+                 f"{sum(1 for x in plain if x <= 1.25)} of {len(plain)}" if plain else "–"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines

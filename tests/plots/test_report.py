@@ -55,6 +55,31 @@ def independent_median_speedup(path, method, impl):
     return speed[mid] if len(speed) % 2 else (speed[mid - 1] + speed[mid]) / 2
 
 
+def independent_method_row(run, method, impl, threads):
+    """(median of oneDNN's time / this family's, median share of the peak) at `threads`, csv and json alone."""
+    import json
+    best = {}
+    with open(os.path.join(run, "results.csv"), newline="") as f:
+        for r in csv.DictReader(f):
+            if r["status"] != "ok" or not r["median_ms"] or int(r["threads"]) != threads:
+                continue
+            key = (r["problem"], r["method"] + "/" + r["impl"])
+            if key not in best or float(r["median_ms"]) < float(best[key]["median_ms"]):
+                best[key] = r
+    peak = next(m["peak_gflops"] for m in json.load(open(os.path.join(run, "run.json")))["machine"]
+                if int(m["threads"]) == threads)
+    fam = method + "/" + impl
+    mine = {p: r for (p, f), r in best.items() if f == fam}
+    ratios = [float(best[(p, "onednn/onednn")]["median_ms"]) / float(r["median_ms"]) for p, r in mine.items()
+              if (p, "onednn/onednn") in best]
+    share = [float(r["gflops"]) / peak for r in mine.values()]
+
+    def med(v):
+        v = sorted(v)
+        return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+    return med(ratios), med(share)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="convlab-report-")
     run = os.path.join(tmp, "run")
@@ -94,6 +119,16 @@ def main():
     if m:
         check(abs(float(m.group(2)) - expected_speedup) < 0.006,
               f"direct/plain speedup 1 -> 2 threads: report {m.group(2)}, recomputed {expected_speedup:.3f}")
+    # The per-implementation table against an independent recomputation: direct/plain at 2 threads.
+    ratio, share = independent_method_row(run, "direct", "plain", 2)
+    m = re.search(r"\| direct/plain \| 2 \| \d+ \| ([0-9.]+)× \| \d+ of \d+ \| (\d+)% \|", md)
+    check("## Each implementation against oneDNN" in md and m is not None,
+          "report has the per-implementation table with a direct/plain row at 2 threads")
+    if m:
+        check(abs(float(m.group(1)) - ratio) < 0.006,
+              f"direct/plain x oneDNN at 2 threads: report {m.group(1)}, recomputed {ratio:.3f}")
+        check(abs(int(m.group(2)) - 100 * share) <= 0.5,
+              f"direct/plain share of the peak at 2 threads: report {m.group(2)}%, recomputed {100 * share:.1f}%")
     ratios = re.search(r"faster on (\d+) of (\d+) problems", summary)
     check(ratios is not None, "summary states the oneDNN comparison")
     shutil.rmtree(tmp)
