@@ -2,6 +2,7 @@
 """The report on a committed results fixture (a real small run): every figure and file is produced and
 non-empty, and the summary's numbers match what this test recomputes from the CSV on its own."""
 import csv
+import json
 import os
 import re
 import shutil
@@ -39,6 +40,13 @@ def independent_winners(path):
     return groups
 
 
+def middle(values):
+    """The median, written out here so that the test does not share the report's statistics code."""
+    v = sorted(values)
+    mid = len(v) // 2
+    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+
+
 def independent_median_speedup(path, method, impl):
     """Median over problems of (fastest variant's time at the fewest threads / at the most), csv module alone."""
     best = {}
@@ -49,15 +57,12 @@ def independent_median_speedup(path, method, impl):
             key = (r["problem"], int(r["threads"]))
             best[key] = min(best.get(key, float("inf")), float(r["median_ms"]))
     counts = sorted({t for (_, t) in best})
-    speed = sorted(best[(p, counts[0])] / best[(p, counts[-1])] for (p, t) in best
-                   if t == counts[0] and (p, counts[-1]) in best)
-    mid = len(speed) // 2
-    return speed[mid] if len(speed) % 2 else (speed[mid - 1] + speed[mid]) / 2
+    return middle(best[(p, counts[0])] / best[(p, counts[-1])] for (p, t) in best
+                  if t == counts[0] and (p, counts[-1]) in best)
 
 
 def independent_method_row(run, method, impl, threads):
     """(median of oneDNN's time / this family's, median share of the peak) at `threads`, csv and json alone."""
-    import json
     best = {}
     with open(os.path.join(run, "results.csv"), newline="") as f:
         for r in csv.DictReader(f):
@@ -73,11 +78,7 @@ def independent_method_row(run, method, impl, threads):
     ratios = [float(best[(p, "onednn/onednn")]["median_ms"]) / float(r["median_ms"]) for p, r in mine.items()
               if (p, "onednn/onednn") in best]
     share = [float(r["gflops"]) / peak for r in mine.values()]
-
-    def med(v):
-        v = sorted(v)
-        return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
-    return med(ratios), med(share)
+    return middle(ratios), middle(share)
 
 
 def main():
