@@ -2,7 +2,7 @@
 from collections import Counter, defaultdict
 from statistics import median
 
-from results_io import best_per_family, label, ok_rows, winners
+from results_io import best_per_family, label, machine_for, ok_rows, winners
 
 
 def _fmt_ratio(x):
@@ -88,11 +88,11 @@ def thread_scaling(rows, info):
         return []
     lo, hi = counts[0], counts[-1]
     fams = sorted({f for (_, _, f) in best})
-    peaks = {int(m["threads"]): m["peak_gflops"] for m in info.get("machine", [])}
+    m_lo, m_hi = machine_for(info, lo), machine_for(info, hi)
     head = (f"Speedup from {int(lo)} to {int(hi)} threads, per implementation (its fastest variant on each problem), "
             f"over the problems measured at both")
-    if int(lo) in peaks and int(hi) in peaks:
-        head += f"; the machine's measured peak scaled {_fmt_ratio(peaks[int(hi)] / peaks[int(lo)])}"
+    if m_lo and m_hi:
+        head += f"; the machine's measured peak scaled {_fmt_ratio(m_hi['peak_gflops'] / m_lo['peak_gflops'])}"
     lines = [head + ".", "",
              f"| implementation | problems | speedup: median (range) | × oneDNN at {int(lo)} thread(s), median | "
              f"at {int(hi)} |", "|---|---|---|---|---|"]
@@ -123,7 +123,6 @@ def method_table(rows, info):
     best = best_per_family(rows)
     if not best:
         return []
-    peaks = {int(m["threads"]): m["peak_gflops"] for m in info.get("machine", [])}
     lines = ["Per implementation (its fastest variant on each problem) and thread count: oneDNN's time ÷ its time "
              "over the problems both ran (above 1: faster than oneDNN) and on how many it was faster; its "
              "direct-equivalent GFLOP/s as a share of the machine's measured peak (Winograd and FFT do less "
@@ -136,7 +135,8 @@ def method_table(rows, info):
         mine = {p: r for (p, tt, f), r in best.items() if f == fam and tt == t}
         peer = [best[(p, t, "onednn/onednn")]["median_ms"] / r["median_ms"] for p, r in mine.items()
                 if (p, t, "onednn/onednn") in best] if not fam.startswith("onednn/") else []
-        peak = peaks.get(int(t))
+        machine = machine_for(info, t)
+        peak = machine["peak_gflops"] if machine else None
         share = [r["gflops"] / peak for r in mine.values() if peak and r["gflops"]]
         method, impl = fam.split("/")
         plain = [r["median_ms"] / best[(p, t, method + "/plain")]["median_ms"] for p, r in mine.items()
