@@ -362,5 +362,13 @@ inline void per_tile_size(Func f, const std::vector<Expr>& sizes, const RVar& r,
   for (const Expr& size : sizes) pass(f.update().specialize(size).unroll(r));
   pass(f.update());
 }
+// The same, for passes whose blocks of outputs divide the specialized sizes but maybe not others: `pass`
+// takes the tail strategy for those blocks, RoundUp where the size is one of `sizes`, GuardWithIf in the
+// general update (a rounded-up block there read the DFT matrices past their end: Halide FFT's tile7).
+inline void per_tile_size(Func f, const std::vector<Expr>& sizes, const RVar& r,
+                          const std::function<void(Stage, TailStrategy)>& pass) {
+  for (const Expr& size : sizes) pass(f.update().specialize(size).unroll(r), TailStrategy::RoundUp);
+  pass(f.update(), TailStrategy::GuardWithIf);
+}
 
 }  // namespace convlab_halide

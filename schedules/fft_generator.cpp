@@ -34,13 +34,26 @@ class FftConv : public Generator<FftConv> {
     // tiles is full however few tiles a row of the image has (2 on a 28-wide layer with 16-point tiles).
     d(i, j, t, c, n) = in((t % tiles_x) * out_w + i - pad_left, (t / tiles_x) * out_h + j - pad_top, c, n);
     // Forward: along x (real -> half spectrum), then along y (complex).
-    ri = RDom(0, T, "ri"), rj = RDom(0, T, "rj");
+    ri = RDom(0, T, "ri");
     convlab_halide::sum_over(X1, {u, j, t, c, n}, ri,
                              {d(ri, j, t, c, n) * Fx(ri, u, 0), d(ri, j, t, c, n) * Fx(ri, u, 1)});
+    // Along y, one radix-2 step where T is even (Cooley-Tukey, decimation in time): the DFTs of the even
+    // and of the odd rows, T/2 points each, EO(.., v, parity), then V[v] = EO[v mod T/2, even] + w^v
+    // EO[v mod T/2, odd] with w^v = Fy(1, v); Fy(2j, v) is the T/2-point DFT's coefficient, periodic in v
+    // with period T/2. Half the terms of the T-point sum. Odd T (step 1, H = T): EO's even sum is the whole
+    // DFT and its odd one, computed but unused, reads rows clamped to the tile.
+    const Expr step = select(T % 2 == 0, 2, 1), H = T / step;
+    rh = RDom(0, H, "rh");
     {
-      Tuple z = X1(u, rj, t, c, n);
-      convlab_halide::sum_over(V, {u, v, t, c, n}, rj,
-                               {z[0] * Fy(rj, v, 0) - z[1] * Fy(rj, v, 1), z[0] * Fy(rj, v, 1) + z[1] * Fy(rj, v, 0)});
+      Tuple z = X1(u, min(step * rh + par, T - 1), t, c, n);
+      Expr fr = Fy(step * rh, v, 0), fi = Fy(step * rh, v, 1);
+      convlab_halide::sum_over(EO, {u, v, par, t, c, n}, rh, {z[0] * fr - z[1] * fi, z[0] * fi + z[1] * fr});
+    }
+    {
+      Expr vh = v % H, wr = Fy(1, v, 0), wi = Fy(1, v, 1);
+      Tuple e = EO(u, vh, 0, t, c, n), o = EO(u, vh, 1, t, c, n);
+      V(u, v, t, c, n) = Tuple(e[0] + select(step == 2, wr * o[0] - wi * o[1], 0.0f),
+                               e[1] + select(step == 2, wr * o[1] + wi * o[0], 0.0f));
     }
     // Per bin, the complex product over channels: M[u, v] = U[u, v] (K x C) times V[u, v] (C x tiles).
     // U comes in blocks of kFilterBlock filters, filter innermost (filter_block.h), re and im of a channel adjacent.
@@ -58,11 +71,20 @@ class FftConv : public Generator<FftConv> {
     }
     M(u, v, t, k, n) = Macc(u, v, t, k, n);
     // Inverse: along y (complex), then along x back to real.
-    rv = RDom(0, T, "rv"), ru = RDom(0, nu, "ru");
+    ru = RDom(0, nu, "ru");
+    // Along y, the same radix-2 step: AB(.., j, parity) sums the even and the odd bins v, Iy(2v, j) periodic
+    // in j with period T/2, and Z[j] = AB[j mod T/2, even] + Iy(1, j) AB[j mod T/2, odd].
+    rvh = RDom(0, H, "rvh");
     {
-      Tuple m = M(u, rv, t, k, n);
-      convlab_halide::sum_over(Z, {u, j, t, k, n}, rv,
-                               {m[0] * Iy(rv, j, 0) - m[1] * Iy(rv, j, 1), m[0] * Iy(rv, j, 1) + m[1] * Iy(rv, j, 0)});
+      Tuple m = M(u, min(step * rvh + par, T - 1), t, k, n);
+      Expr ir = Iy(step * rvh, j, 0), ii = Iy(step * rvh, j, 1);
+      convlab_halide::sum_over(AB, {u, j, par, t, k, n}, rvh, {m[0] * ir - m[1] * ii, m[0] * ii + m[1] * ir});
+    }
+    {
+      Expr jh = j % H, wr = Iy(1, j, 0), wi = Iy(1, j, 1);
+      Tuple a = AB(u, jh, 0, t, k, n), b = AB(u, jh, 1, t, k, n);
+      Z(u, j, t, k, n) = Tuple(a[0] + select(step == 2, wr * b[0] - wi * b[1], 0.0f),
+                               a[1] + select(step == 2, wr * b[1] + wi * b[0], 0.0f));
     }
     {
       Tuple z = Z(ru, j, t, k, n);
@@ -82,10 +104,10 @@ class FftConv : public Generator<FftConv> {
   }
 
  private:
-  Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, u{"u"}, v{"v"}, i{"i"}, j{"j"}, t{"t"};
-  Func d{"d"}, X1{"X1"}, V{"V"}, Macc{"Macc"}, M{"M"}, Z{"Z"}, Y{"Y"};
+  Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, u{"u"}, v{"v"}, i{"i"}, j{"j"}, t{"t"}, par{"par"};
+  Func d{"d"}, X1{"X1"}, EO{"EO"}, V{"V"}, Macc{"Macc"}, M{"M"}, AB{"AB"}, Z{"Z"}, Y{"Y"};
   convlab_halide::TileColumns cols;  // output column x's tile column and column in it
-  RDom ri, rj, rc, rv, ru;  // forward DFT sums, channel sum, inverse DFT sums
+  RDom ri, rh, rc, rvh, ru;  // forward DFT sums, channel sum, inverse DFT sums
 
   // Channels in the vector lanes everywhere, so every vector is full however few tiles an image has (4
   // on a 56-wide layer with 32-point tiles, 1 on a 14-wide one): V and M are stored channel (filter)
@@ -94,7 +116,8 @@ class FftConv : public Generator<FftConv> {
   // accumulators over the summed index, each coefficient a broadcast. Products: common.h's
   // tile_block_product in complex, per bin and filter block. The host pads U with zero filters to whole
   // blocks; V and M are internal, so channel and filter blocks round up (the padded input reads zeros).
-  // Tile sizes T are multiples of 8, so kRows blocks of the T-long indices are exact. All of it runs per
+  // On the specialized tile sizes (8, 16, 32) kRows blocks of the T-long indices are exact; other sizes
+  // guard their last block (common.h's per_tile_size with a tail). All of it runs per
   // band of output rows (about kTileBlock tiles; Winograd's are sized to the cache, winograd_bands.h). Bands
   // in parallel as Winograd's can run (a band's phases on one thread, per_band_output's parallel_bands), of
   // one and two tile rows per thread, new / old time (paired, 2 threads, 4 pairs): 15x15 C16 tile32 0.91x,
@@ -120,43 +143,60 @@ class FftConv : public Generator<FftConv> {
     // other tiles ("whole") run the loop.
     std::vector<Expr> tile;
     for (int T_ : {8, 16, 32}) tile.push_back(Fy.dim(0).extent() == T_ && Fx.dim(1).extent() == T_ / 2 + 1);
-    // A pass computed per band (V along y, Y along x): `lane` in vectors, `rows` outputs `out` per block, a
-    // parallel item per tile and vector of lanes. The block's sums live in V (Y), whose outputs lie a runtime
-    // stride apart, so LLVM keeps them in memory, a load and a store per term (common.h's
+    // A pass computed per band (Y along x; V along y was one before its radix-2 step): `lane` in vectors,
+    // `rows` outputs `out` per block, a parallel item per tile and vector of lanes. The block's sums live in
+    // Y (and lived in V), whose outputs lie a runtime stride apart, so LLVM keeps them in memory, a load and
+    // a store per term (common.h's
     // tile_blocked_transform had the same, for Winograd). Its cure there, the sum innermost, loads each
     // input value once per output instead of once per block here: paired, 2 threads, new / old time, 12
     // pairs, 7x7 C32 tile16 0.89x, 5x5 C64 tile16 0.94x, ResNet-50 res3 3x3 tile16 1.00x, res2 tile8 0.99x;
     // 8 pairs, tile32 on 9x9 C32, 11x11 and 15x15 C16 0.92-1.10x. The sums in a per-item buffer of constant
     // strides instead (V.in(), Y.in()): 1.08-1.19x.
-    auto band_pass = [&](Stage s, const Var& lane, const Var& out, const RVar& r, const Var& other, int rows) {
+    auto band_pass = [&](Stage s, TailStrategy tail, const Var& lane, const Var& out, const RVar& r, const Var& other,
+                         int rows) {
       Var lo{"lo"}, ll{"ll"}, oo{"oo"}, oi{"oi"};
       s.split(lane, lo, ll, vec, up)
-          .split(out, oo, oi, rows, up)
+          .split(out, oo, oi, rows, tail)
           .reorder(ll, oi, r, other, oo, t, lo, n)
           .fuse(t, lo, item)
           .parallel(item)
           .vectorize(ll)
           .unroll(oi);
     };
-    // A pass computed per item of the other (X1 along x, Z along y): kRows outputs j per block.
-    auto item_pass = [&](Stage s, const Var& lane, const RVar& r, const Var& other) {
-      s.split(j, jo, ji, kRows, up).reorder(lane, ji, r, other, jo).vectorize(lane, vec, up).unroll(ji);
+    // The radix-2 halves' sums (EO, AB) per item of their consumer: kRows outputs x (re, im) per block, the
+    // sum over the half's rows inside. Made per item inside the tile-size specializations, their buffers
+    // have constant extents and strides there, so the block's sums stay in registers (what the band passes
+    // could not do). Paired, 2 threads (Zen3), new / old time, 5-8 pairs: 15x15 C16 tile32 0.60x, 11x11 C16
+    // 0.72x, 9x9 C32 0.75x, 7x7 C32 tile16 0.76x; ResNet-50 res2 3x3 tile16 0.78x, VGG-16 conv2_2 0.88x;
+    // 1x1 tile8 res2 0.89x, res4 0.99x.
+    auto half_pass = [&](Stage s, TailStrategy tail, const Var& lane, const Var& out, const RVar& r) {
+      Var oo{"oo"}, oi{"oi"};
+      s.split(out, oo, oi, kRows, tail).reorder(lane, oi, r, u, par, oo).vectorize(lane, vec, up).unroll(oi);
     };
-    // Forward: V[u, v] = sum_j X1[u, j] Fy[j, v], X1[u, j] = sum_i d[i, j] Fx[i, u].
+    // A pass computed per item of the other (X1 along x): kRows outputs j per block.
+    auto item_pass = [&](Stage s, TailStrategy tail, const Var& lane, const RVar& r, const Var& other) {
+      s.split(j, jo, ji, kRows, tail).reorder(lane, ji, r, other, jo).vectorize(lane, vec, up).unroll(ji);
+    };
+    // Forward: V[u, v] from EO's halves, EO[u, v, p] = sum_j X1[u, 2j + p] Fy[2j, v], X1[u, j] = sum_i d[i, j]
+    // Fx[i, u].
     convlab_halide::lanes_per_tile(V, per_band, u, v, t, c, n, vec, 1);
-    convlab_halide::per_tile_size(V, tile, rj, [&](Stage s) { band_pass(s, c, v, rj, u, kRows); });
+    for (const Expr& size : tile) V.specialize(size);  // so that EO's buffer is inside (half_pass says why)
+    EO.compute_at(V, item).reorder_storage(c, u, v, par, t, n).reorder(c, u, v, par).vectorize(c, vec, up);
+    convlab_halide::per_tile_size(EO, tile, rh, [&](Stage s, TailStrategy tail) { half_pass(s, tail, c, v, rh); });
     d.compute_at(V, item).reorder(c, i, j).vectorize(c, vec, up);
     X1.compute_at(V, item).reorder(c, u, j).vectorize(c, vec, up);
-    convlab_halide::per_tile_size(X1, tile, ri, [&](Stage s) { item_pass(s, c, ri, u); });
+    convlab_halide::per_tile_size(X1, tile, ri, [&](Stage s, TailStrategy tail) { item_pass(s, tail, c, ri, u); });
     // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
     const Expr bins = U.dim(3).extent() * U.dim(4).extent();
     convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, bins * U.dim(5).extent(),
                                        TailStrategy::GuardWithIf, per_band);
-    // Inverse: Z[u, j] = sum_v M[u, v] Iy[v, j], Y[i, j] = Re sum_u Z[u, j] Ix[u, i].
+    // Inverse: Z[u, j] from AB's halves, AB[u, j, p] = sum_v M[u, 2v + p] Iy[2v, j], Y[i, j] = Re sum_u Z[u, j]
+    // Ix[u, i].
     convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec, 1);
-    convlab_halide::per_tile_size(Y, tile, ru, [&](Stage s) { band_pass(s, k, i, ru, j, 2 * kRows); });
+    convlab_halide::per_tile_size(Y, tile, ru, [&](Stage s, TailStrategy tail) { band_pass(s, tail, k, i, ru, j, 2 * kRows); });
+    AB.compute_at(Y, item).reorder_storage(k, u, j, par, t, n).reorder(k, u, j, par).vectorize(k, vec, up);
+    convlab_halide::per_tile_size(AB, tile, rvh, [&](Stage s, TailStrategy tail) { half_pass(s, tail, k, j, rvh); });
     Z.compute_at(Y, item).reorder(k, u, j).vectorize(k, vec, up);
-    convlab_halide::per_tile_size(Z, tile, rv, [&](Stage s) { item_pass(s, k, rv, u); });
     cols.schedule();
   }
 

@@ -420,7 +420,10 @@ class HalideTiledConv : public HalideMethod {
   double actual_flops() const override {
     // Dense DFT/transform matrices: per tile and channel, two passes of small matrix products.
     const double tiles = double(p_.n * tiles_x() * tiles_y());
-    const double in_tr = 2.0 * t_->in_h * t_->in_w * (t_->in_h + t_->in_w) * vals_;
+    // FFT's passes along y take one radix-2 step on even tiles (fft_generator.cpp): T/2 + 1 terms per output,
+    // not T; on odd tiles both halves sum over all T rows, 2T.
+    const double y_terms = !fft_ ? t_->in_h : t_->in_h % 2 == 0 ? t_->in_h / 2 + 1.0 : 2.0 * t_->in_h;
+    const double in_tr = 2.0 * t_->in_h * t_->in_w * (y_terms + t_->in_w) * vals_;
     return tiles * (double(p_.c) * in_tr + (vals_ == 2 ? 8.0 : 2.0) * t_->positions * double(p_.c) * double(p_.k) +
                     double(p_.k) * in_tr);
   }
@@ -454,20 +457,31 @@ class HalideTiledConv : public HalideMethod {
   // Fx [i, u, re/im], Fy [j, v, re/im], Iy [v, j, re/im], Ix [u, i, re/im] (see fft_generator.cpp), in double.
   static std::vector<std::vector<float>> dft_matrices(int T) {
     const int nu = T / 2 + 1;
-    const double two_pi = 2.0 * M_PI;
+    // cos and sin of 2 pi m / T, exact on quarter turns: std::cos(pi / 2) is 6e-17, not 0, and products of
+    // several such entries (the radix-2 step's twiddles after Fx and Fy, fft_generator.cpp) made denormal
+    // values that every later multiply took a microcode assist on.
+    auto cos_sin = [T](int64_t m) -> std::pair<double, double> {
+      m %= T;
+      if (4 * m % T == 0) {
+        const int64_t quarter = 4 * m / T;
+        return {quarter == 0 ? 1.0 : quarter == 2 ? -1.0 : 0.0, quarter == 1 ? 1.0 : quarter == 3 ? -1.0 : 0.0};
+      }
+      const double ang = 2.0 * M_PI * double(m) / T;
+      return {std::cos(ang), std::sin(ang)};
+    };
     std::vector<float> fx(size_t(T * nu * 2)), fy(size_t(T * T * 2)), iy(size_t(T * T * 2)), ix(size_t(nu * T * 2));
     for (int u = 0; u < nu; ++u)
       for (int i = 0; i < T; ++i) {
-        const double ang = two_pi * double((int64_t(u) * i) % T) / T;
-        fx[size_t(i + T * u)] = float(std::cos(ang)), fx[size_t(i + T * u + T * nu)] = float(-std::sin(ang));
+        const auto [co, si] = cos_sin(int64_t(u) * i);
+        fx[size_t(i + T * u)] = float(co), fx[size_t(i + T * u + T * nu)] = float(-si);
         const double cu = (u == 0 || 2 * u == T) ? 1.0 : 2.0;  // Hermitian symmetry: bins counted twice
-        ix[size_t(u + nu * i)] = float(cu * std::cos(ang)), ix[size_t(u + nu * i + nu * T)] = float(cu * std::sin(ang));
+        ix[size_t(u + nu * i)] = float(cu * co), ix[size_t(u + nu * i + nu * T)] = float(cu * si);
       }
     for (int v = 0; v < T; ++v)
       for (int j = 0; j < T; ++j) {
-        const double ang = two_pi * double((int64_t(v) * j) % T) / T;
-        fy[size_t(j + T * v)] = float(std::cos(ang)), fy[size_t(j + T * v + T * T)] = float(-std::sin(ang));
-        iy[size_t(v + T * j)] = float(std::cos(ang)), iy[size_t(v + T * j + T * T)] = float(std::sin(ang));
+        const auto [co, si] = cos_sin(int64_t(v) * j);
+        fy[size_t(j + T * v)] = float(co), fy[size_t(j + T * v + T * T)] = float(-si);
+        iy[size_t(v + T * j)] = float(co), iy[size_t(v + T * j + T * T)] = float(si);
       }
     return {fx, fy, iy, ix};
   }
