@@ -358,17 +358,16 @@ inline void tile_blocked_transform(Stage s, const Var& p, const Var& q, const Va
 // A transform pass whose sum `r` runs over a runtime tile size: `pass` (its schedule) is applied to each of
 // f's update specializations for the given tile sizes, where `r` has a constant trip count and is unrolled,
 // then to the general update, which keeps the loop.
-inline void per_tile_size(Func f, const std::vector<Expr>& sizes, const RVar& r, const std::function<void(Stage)>& pass) {
-  for (const Expr& size : sizes) pass(f.update().specialize(size).unroll(r));
-  pass(f.update());
-}
-// The same, for passes whose blocks of outputs divide the specialized sizes but maybe not others: `pass`
-// takes the tail strategy for those blocks, RoundUp where the size is one of `sizes`, GuardWithIf in the
-// general update (a rounded-up block there read the DFT matrices past their end: Halide FFT's tile7).
+// `pass` may take the tail strategy for blocks of outputs that divide the specialized sizes but maybe not
+// others: RoundUp where the size is one of `sizes`, GuardWithIf in the general update (a rounded-up block
+// there read the DFT matrices past their end: Halide FFT's tile7).
 inline void per_tile_size(Func f, const std::vector<Expr>& sizes, const RVar& r,
                           const std::function<void(Stage, TailStrategy)>& pass) {
   for (const Expr& size : sizes) pass(f.update().specialize(size).unroll(r), TailStrategy::RoundUp);
   pass(f.update(), TailStrategy::GuardWithIf);
+}
+inline void per_tile_size(Func f, const std::vector<Expr>& sizes, const RVar& r, const std::function<void(Stage)>& pass) {
+  per_tile_size(f, sizes, r, [&](Stage s, TailStrategy) { pass(s); });
 }
 
 }  // namespace convlab_halide

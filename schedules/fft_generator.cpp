@@ -38,23 +38,11 @@ class FftConv : public Generator<FftConv> {
     convlab_halide::sum_over(X1, {u, j, t, c, n}, ri,
                              {d(ri, j, t, c, n) * Fx(ri, u, 0), d(ri, j, t, c, n) * Fx(ri, u, 1)});
     // Along y, one radix-2 step where T is even (Cooley-Tukey, decimation in time): the DFTs of the even
-    // and of the odd rows, T/2 points each, EO(.., v, parity), then V[v] = EO[v mod T/2, even] + w^v
-    // EO[v mod T/2, odd] with w^v = Fy(1, v); Fy(2j, v) is the T/2-point DFT's coefficient, periodic in v
-    // with period T/2. Half the terms of the T-point sum. Odd T (step 1, H = T): EO's even sum is the whole
-    // DFT and its odd one, computed but unused, reads rows clamped to the tile.
+    // and of the odd rows, T/2 points each, then V[v] = EO[v mod T/2, even] + w^v EO[v mod T/2, odd]
+    // (radix2_along_y).
     const Expr step = select(T % 2 == 0, 2, 1), H = T / step;
     rh = RDom(0, H, "rh");
-    {
-      Tuple z = X1(u, min(step * rh + par, T - 1), t, c, n);
-      Expr fr = Fy(step * rh, v, 0), fi = Fy(step * rh, v, 1);
-      convlab_halide::sum_over(EO, {u, v, par, t, c, n}, rh, {z[0] * fr - z[1] * fi, z[0] * fi + z[1] * fr});
-    }
-    {
-      Expr vh = v % H, wr = Fy(1, v, 0), wi = Fy(1, v, 1);
-      Tuple e = EO(u, vh, 0, t, c, n), o = EO(u, vh, 1, t, c, n);
-      V(u, v, t, c, n) = Tuple(e[0] + select(step == 2, wr * o[0] - wi * o[1], 0.0f),
-                               e[1] + select(step == 2, wr * o[1] + wi * o[0], 0.0f));
-    }
+    radix2_along_y(X1, Fy, EO, V, v, c, rh, T, step, H);
     // Per bin, the complex product over channels: M[u, v] = U[u, v] (K x C) times V[u, v] (C x tiles).
     // U comes in blocks of kFilterBlock filters, filter innermost (filter_block.h), re and im of a channel adjacent.
     U.dim(0).set_bounds(0, convlab_halide::kFilterBlock);
@@ -72,20 +60,9 @@ class FftConv : public Generator<FftConv> {
     M(u, v, t, k, n) = Macc(u, v, t, k, n);
     // Inverse: along y (complex), then along x back to real.
     ru = RDom(0, nu, "ru");
-    // Along y, the same radix-2 step: AB(.., j, parity) sums the even and the odd bins v, Iy(2v, j) periodic
-    // in j with period T/2, and Z[j] = AB[j mod T/2, even] + Iy(1, j) AB[j mod T/2, odd].
+    // Along y, the same radix-2 step over the bins v: Z[j] = AB[j mod T/2, even] + Iy(1, j) AB[j mod T/2, odd].
     rvh = RDom(0, H, "rvh");
-    {
-      Tuple m = M(u, min(step * rvh + par, T - 1), t, k, n);
-      Expr ir = Iy(step * rvh, j, 0), ii = Iy(step * rvh, j, 1);
-      convlab_halide::sum_over(AB, {u, j, par, t, k, n}, rvh, {m[0] * ir - m[1] * ii, m[0] * ii + m[1] * ir});
-    }
-    {
-      Expr jh = j % H, wr = Iy(1, j, 0), wi = Iy(1, j, 1);
-      Tuple a = AB(u, jh, 0, t, k, n), b = AB(u, jh, 1, t, k, n);
-      Z(u, j, t, k, n) = Tuple(a[0] + select(step == 2, wr * b[0] - wi * b[1], 0.0f),
-                               a[1] + select(step == 2, wr * b[1] + wi * b[0], 0.0f));
-    }
+    radix2_along_y(M, Iy, AB, Z, j, k, rvh, T, step, H);
     {
       Tuple z = Z(ru, j, t, k, n);
       convlab_halide::sum_over(Y, {i, j, t, k, n}, ru, {z[0] * Ix(ru, i, 0) - z[1] * Ix(ru, i, 1)});
@@ -108,6 +85,22 @@ class FftConv : public Generator<FftConv> {
   Func d{"d"}, X1{"X1"}, EO{"EO"}, V{"V"}, Macc{"Macc"}, M{"M"}, AB{"AB"}, Z{"Z"}, Y{"Y"};
   convlab_halide::TileColumns cols;  // output column x's tile column and column in it
   RDom ri, rh, rc, rvh, ru;  // forward DFT sums, channel sum, inverse DFT sums
+
+  // out(u, o, t, lane, n) = sum over s < T of in(u, s, t, lane, n) * mat(s, o) (complex), in one radix-2
+  // step: halves(u, o, p, ..) sums the rows s = step * r + p (step 2: the even and the odd rows, T/2 each),
+  // mat(2r, o) being the T/2-point DFT's coefficient, periodic in o with period H = T/2, and the odd half
+  // takes the twiddle mat(1, o). Half the terms of the T-point sum. Odd T (step 1, H = T): the even half is
+  // the whole sum, and the odd one, computed but unused, reads rows clamped to the tile.
+  void radix2_along_y(Func in, Func mat, Func halves, Func out, const Var& o, const Var& lane, const RDom& r, Expr T,
+                      Expr step, Expr H) {
+    Tuple z = in(u, min(step * r + par, T - 1), t, lane, n);
+    Expr mr = mat(step * r, o, 0), mi = mat(step * r, o, 1);
+    convlab_halide::sum_over(halves, {u, o, par, t, lane, n}, r, {z[0] * mr - z[1] * mi, z[0] * mi + z[1] * mr});
+    Expr oh = o % H, wr = mat(1, o, 0), wi = mat(1, o, 1);
+    Tuple ev = halves(u, oh, 0, t, lane, n), od = halves(u, oh, 1, t, lane, n);
+    out(u, o, t, lane, n) = Tuple(ev[0] + select(step == 2, wr * od[0] - wi * od[1], 0.0f),
+                                  ev[1] + select(step == 2, wr * od[1] + wi * od[0], 0.0f));
+  }
 
   // Channels in the vector lanes everywhere, so every vector is full however few tiles an image has (4
   // on a 56-wide layer with 32-point tiles, 1 on a 14-wide one): V and M are stored channel (filter)
