@@ -35,7 +35,8 @@ void set_layer_estimates(Gen& g) {
 // undef and the sum's first term starts it (a select on r's first value, a constant once a pass is
 // unrolled), so no pass of zeros runs over f before its sum: in the tiled pipelines' transforms such
 // passes wrote each band's transformed tiles once more (8% of Halide Winograd's time at VGG-16 conv2_2,
-// F(6,3), perf) and made most of the thread pool's tasks.
+// F(6,3), perf) and made most of the thread pool's tasks. The undef pure stage makes no loops: only f's
+// placement (compute_at) and its update's schedule take effect.
 inline void sum_over(Func f, const std::vector<Var>& at, const RDom& r, const std::vector<Expr>& terms) {
   const std::vector<Expr> args(at.begin(), at.end());
   const Expr first = r.x == r.x.min();

@@ -174,10 +174,10 @@ class FftConv : public Generator<FftConv> {
     // Fx[i, u].
     convlab_halide::lanes_per_tile(V, per_band, u, v, t, c, n, vec, 1);
     for (const Expr& size : tile) V.specialize(size);  // so that EO's buffer is inside (half_pass says why)
-    EO.compute_at(V, item).reorder_storage(c, u, v, par, t, n).reorder(c, u, v, par).vectorize(c, vec, up);
+    EO.compute_at(V, item).reorder_storage(c, u, v, par, t, n);
     convlab_halide::per_tile_size(EO, tile, rh, [&](Stage s, TailStrategy tail) { half_pass(s, tail, c, v, rh); });
     d.compute_at(V, item).reorder(c, i, j).vectorize(c, vec, up);
-    X1.compute_at(V, item).reorder(c, u, j).vectorize(c, vec, up);
+    X1.compute_at(V, item);
     convlab_halide::per_tile_size(X1, tile, ri, [&](Stage s, TailStrategy tail) { item_pass(s, tail, c, ri, u); });
     // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
     const Expr bins = U.dim(3).extent() * U.dim(4).extent();
@@ -187,7 +187,7 @@ class FftConv : public Generator<FftConv> {
     // Ix[u, i].
     convlab_halide::lanes_per_tile(Y, per_band, i, j, t, k, n, vec, 1);
     convlab_halide::per_tile_size(Y, tile, ru, [&](Stage s, TailStrategy tail) { band_pass(s, tail, k, i, ru, j, 2 * kRows); });
-    AB.compute_at(Y, item).reorder_storage(k, u, j, par, t, n).reorder(k, u, j, par).vectorize(k, vec, up);
+    AB.compute_at(Y, item).reorder_storage(k, u, j, par, t, n);
     convlab_halide::per_tile_size(AB, tile, rvh, [&](Stage s, TailStrategy tail) { half_pass(s, tail, k, j, rvh); });
     Z.compute_at(Y, item).reorder(k, u, j).vectorize(k, vec, up);
     cols.schedule();

@@ -183,7 +183,7 @@ class WinogradConv : public Generator<WinogradConv> {
     Var co{"co"}, ci{"ci"};
     in_c.compute_at(per_band).split(c, co, ci, vec, up).reorder(ci, x, co, y).vectorize(ci);
     if (!parallel_bands) in_c.parallel(y);
-    tmp.compute_at(V, item).reorder(c, a, j, t).vectorize(c, vec, up);
+    tmp.compute_at(V, item);
     transform_pass(tmp, ri, a, alpha, [&](Stage s) { item_pass(s, c, ri, a, j); });
     // Products: 2 filter vectors x kTiles tiles of accumulators.
     const Expr positions = U.dim(2).extent() * U.dim(3).extent();
@@ -194,7 +194,7 @@ class WinogradConv : public Generator<WinogradConv> {
     transform_pass(Y, rb, j, m, [&](Stage s) {
       convlab_halide::tile_blocked_transform(s, i, j, t, k, n, rb, vec, kTransformTiles, per_task);
     });
-    o1.compute_at(Y, item).reorder(k, i, b, t).vectorize(k, vec, up);
+    o1.compute_at(Y, item);
     transform_pass(o1, ra, i, m, [&](Stage s) { item_pass(s, k, ra, i, b); });
     cols.schedule();
   }
@@ -234,7 +234,7 @@ class WinogradConv : public Generator<WinogradConv> {
     });
     d.compute_at(V, item).reorder(t, i, j, c).vectorize(t, vec, up);
     // The first pass of each transform, per item of the second, one channel (filter) at a time.
-    tmp.compute_at(V, item).reorder(t, a, j, c).vectorize(t, vec, up);
+    tmp.compute_at(V, item);
     transform_pass(tmp, ri, a, alpha, [&](Stage s) { s.reorder(t, ri, a, j, c).vectorize(t, vec, up); });
     // Products.
     M.compute_at(per_band)
@@ -258,7 +258,7 @@ class WinogradConv : public Generator<WinogradConv> {
     transform_pass(Y, rb, j, m, [&](Stage s) {
       convlab_halide::tile_blocked_transform(s, i, j, k, t, n, rb, vec, kTransformTiles, kItemsPerTask);
     });
-    o1.compute_at(Y, item).reorder(t, i, b, k).vectorize(t, vec, up);
+    o1.compute_at(Y, item);
     transform_pass(o1, ra, i, m, [&](Stage s) { s.reorder(t, ra, i, b, k).vectorize(t, vec, up); });
     cols.schedule();
   }
