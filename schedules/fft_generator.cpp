@@ -117,7 +117,14 @@ class FftConv : public Generator<FftConv> {
   // 0.93x; 7x7 C32 tile16 0.82x, 1.08x; 11x11 C16 tile32 1.06x, 1.04x; 9x9 C32 tile32 1.21x, 1.16x; ResNet-50
   // res3 3x3 tile16 1.34x, 1.79x. FFT's large tiles leave few per image (3 x 3 on 9x9 C32 at tile32): too
   // few bands to share between the threads.
-  static constexpr int kTiles = 6, kRows = 4;
+  static constexpr int kRows = 4;
+  // The products' register block: filter vectors x tiles, 2 accumulators (re, im) each, plus a U vector
+  // pair per filter vector and a broadcast pair. With AVX2's 16 registers, 1 x 6 (12 + 2 + 2) spilled: 148
+  // instructions per 24 FMAs, 52 of them moves to and from the stack. 2 x 2 (8 + 4 + 2) fits, and each
+  // broadcast feeds two vectors. Paired, 2 threads (Zen3), new / old time, 6 pairs: VGG-16 conv2_2 tile16
+  // 0.80x, ResNet-50 res3_1x1a and res4_1x1a tile8 0.71x, 9x9 C32 tile32 0.84x (2 x 3, which spills again:
+  // 0.85x, 0.97x, 0.92x, 0.78x). AVX-512's 32 registers hold 1 x 6, measured there.
+  static constexpr int kProductVectors = convlab::kWideVectors ? 1 : 2, kProductTiles = convlab::kWideVectors ? 6 : 2;
   void schedule_transform_then_bin_products() {
     const int vec = convlab_halide::kVectorLanes;
     const TailStrategy up = TailStrategy::RoundUp;
@@ -179,9 +186,10 @@ class FftConv : public Generator<FftConv> {
     d.compute_at(V, item).reorder(c, i, j).vectorize(c, vec, up);
     X1.compute_at(V, item);
     convlab_halide::per_tile_size(X1, tile, ri, [&](Stage s, TailStrategy tail) { item_pass(s, tail, c, ri, u); });
-    // Products: 1 filter vector x kTiles tiles x (re, im) of accumulators.
+    // Products: kProductVectors filter vectors x kProductTiles tiles x (re, im) of accumulators.
     const Expr bins = U.dim(3).extent() * U.dim(4).extent();
-    convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, 1, kTiles, bins * U.dim(5).extent(),
+    convlab_halide::tile_block_product(M, Macc, u, v, t, k, n, rc, vec, kProductVectors, kProductTiles,
+                                       bins * U.dim(5).extent(),
                                        TailStrategy::GuardWithIf, per_band);
     // Inverse: Z[u, j] from AB's halves, AB[u, j, p] = sum_v M[u, 2v + p] Iy[2v, j], Y[i, j] = Re sum_u Z[u, j]
     // Ix[u, i].
