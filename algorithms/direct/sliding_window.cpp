@@ -86,6 +86,7 @@ void conv_block(const BlockArgs& a) {
   for (int64_t b = 0; b < a.blocks; ++b, in += a.plane)
     for (int t = 0; t < a.ntaps; ++t) {
       const float* src = in + a.taps[t];
+#pragma GCC unroll 1
       for (int i = 0; i < cb; ++i, w += kLanes * KV) {
         Vec wv[KV];
         CONVLAB_UNROLL
