@@ -3,108 +3,21 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
-#include <utility>
 
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
-#include "../vector_width.h"
+#include "positions_block.h"
 
 namespace convlab {
 namespace {
 
-// Positions per vector: one register of the widest vector the build targets (16 floats with AVX-512, 8 with
-// AVX; two SSE registers per vector otherwise).
-constexpr int kLanes = kVectorFloats;
-// Output channels per register block: AVX-512, 8 x 3 accumulators + 3 inputs of 32 registers; AVX2, 4 x 3
-// accumulators + 3 inputs + 1 broadcast of 16.
-constexpr int kMR = kWideVectors ? 8 : 4;
-typedef float Vec __attribute__((vector_size(4 * kLanes)));
-constexpr int kNV = 3;  // position vectors per register block
+using namespace positions_in_lanes;  // the register block: kMR filters x kNV vectors of positions
 // Input channels per pass: a filter block's packed weights (256 x MR floats, 4 or 8 KB) stay in L1.
 constexpr int64_t kMaxChunk = 256;
 // Input floats of one column of blocks in one pass (256 KB, half of a Zen 3 core's 512 KB L2): read once per
 // filter block.
 constexpr int64_t kColumnFloats = 65536;
-
-// Rows and columns of a plane may start anywhere: unaligned vector moves (one vmovups each).
-typedef float UnalignedVec __attribute__((vector_size(4 * kLanes), aligned(4), may_alias));
-inline Vec load(const float* p) { return *reinterpret_cast<const UnalignedVec*>(p); }
-inline void store(float* p, const Vec& v) { *reinterpret_cast<UnalignedVec*>(p) = v; }
-
-// Left alone, GCC folds each input load into every FMA that uses it (MR loads of one vector per channel
-// instead of one): 16 loads per 12 FMAs, load-bound. An empty asm that needs the vector in a register
-// makes it load once.
-inline void pin_in_register(Vec& v) {
-#if defined(__x86_64__) && defined(__AVX__)
-  asm("" : "+x"(v));
-#else
-  (void)v;
-#endif
-}
-
-struct BlockArgs {
-  const float* in;     // first position of the pass's first channel
-  int64_t in_stride;   // floats between channels
-  const float* w;      // packed weights of the pass: [channels][kMR]
-  int64_t channels;
-  const float* init;   // first pass: the block's bias (MR floats); later passes: nullptr (add to out)
-  float* out;          // first position of the block's first output channel
-  int64_t out_stride;  // floats between output channels
-};
-
-// MR output channels x NV vectors of positions, summed over the pass's channels.
-template <int MR, int NV>
-void pointwise_block(const BlockArgs& a) {
-  float* const out = a.out;
-  const int64_t out_stride = a.out_stride, in_stride = a.in_stride, channels = a.channels;
-  Vec acc[MR][NV];
-  if (a.init) {
-#pragma GCC unroll kMR
-    for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 3
-      for (int v = 0; v < NV; ++v) acc[i][v] = Vec{} + a.init[i];
-  } else {
-#pragma GCC unroll kMR
-    for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 3
-      for (int v = 0; v < NV; ++v) acc[i][v] = load(out + i * out_stride + kLanes * v);
-  }
-  const float* in = a.in;
-  const float* w = a.w;
-  for (int64_t c = 0; c < channels; ++c, in += in_stride, w += kMR) {
-    Vec x[NV];
-    for (int v = 0; v < NV; ++v) {
-      x[v] = load(in + kLanes * v);
-      pin_in_register(x[v]);
-    }
-    for (int i = 0; i < MR; ++i) {
-      const float wi = w[i];
-      for (int v = 0; v < NV; ++v) acc[i][v] += x[v] * wi;
-    }
-  }
-#pragma GCC unroll kMR
-  for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 3
-    for (int v = 0; v < NV; ++v) store(out + i * out_stride + kLanes * v, acc[i][v]);
-}
-
-using BlockFn = void (*)(const BlockArgs&);
-
-template <int MR, int... V>
-constexpr std::array<BlockFn, sizeof...(V)> row_of(std::integer_sequence<int, V...>) {
-  return {&pointwise_block<MR, V + 1>...};
-}
-template <int... M>
-constexpr std::array<std::array<BlockFn, kNV>, sizeof...(M)> table_of(std::integer_sequence<int, M...>) {
-  return {row_of<M + 1>(std::make_integer_sequence<int, kNV>{})...};
-}
-
-BlockFn block_fn(int mr, int nv) {
-  static constexpr auto table = table_of(std::make_integer_sequence<int, kMR>{});
-  return table[size_t(mr - 1)][size_t(nv - 1)];
-}
 
 }  // namespace
 
@@ -171,10 +84,6 @@ void gather_pointwise_plane(const ConvProblem& p, const float* in, float* gather
   }
 }
 
-// Register blocks of a column of V vectors: 3 vectors each, but 2 + 2 rather than 3 + 1 at the end (a
-// one-vector block does 4 FMAs per 5 loads). 7x7 planes: 3 + 2 + 2 vectors, not 3 + 3 + 1.
-inline int block_vectors(int64_t left) { return int(left == 4 ? 2 : std::min<int64_t>(kNV, left)); }
-
 PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
   const ConvProblem& p = p_;
   PhaseTimer t;
@@ -207,7 +116,7 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
     BlockArgs a{};
     for (int64_t pass = 0; pass < passes; ++pass) {
       const int64_t c0 = pass * chunk_, cn = std::min(chunk_, p.c - c0);
-      a.channels = cn;
+      a.steps = cn;
       // The column's input, one register block at a time: [channels][lanes x nv] from vector v, zero past x1.
       for_each_block([&](int64_t v, int nv, int64_t xs, int64_t width, int64_t len) {
         float* dst = panel + v * kLanes * cn;
@@ -233,7 +142,7 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
           if (len == width) {
             a.out = o + xs;
             a.out_stride = P;
-            block_fn(mr, nv)(a);
+            block_fn<false>(mr, nv)(a);
             return;
           }
           // A partial last vector: through a tile, so that only the len real positions are written.
@@ -242,7 +151,7 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
             for (int i = 0; i < mr; ++i) std::memcpy(tile[i], o + i * P + xs, size_t(len) * sizeof(float));
           a.out = tile[0];
           a.out_stride = kNV * kLanes;
-          block_fn(mr, nv)(a);
+          block_fn<false>(mr, nv)(a);
           for (int i = 0; i < mr; ++i) std::memcpy(o + i * P + xs, tile[i], size_t(len) * sizeof(float));
         });
       }

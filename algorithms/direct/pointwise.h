@@ -5,11 +5,12 @@
 // transpose every result into NCHW and reads one cache line per channel for a single broadcast; it ran at
 // 25-58% of peak on ResNet-50's 1x1 layers (reference run at 12be078, 2 threads). Here, as in a BLAS
 // micro-kernel (and oneDNN's 1x1 kernels):
-//   * a register block is MR output channels x NV = 3 vectors of consecutive positions: each channel step
-//     loads 3 input vectors and broadcasts MR packed weights, and the results are whole NCHW rows, stored
-//     without a transpose. The vector is the widest the build targets: AVX2, MR = 4 x 3 vectors of 8 (12
-//     accumulators of 16 registers); AVX-512, MR = 8 x 3 vectors of 16 (24 of 32), which took 0.57-0.65x
-//     the time on ResNet-50's 1x1 layers on a Xeon (2 threads) where oneDNN runs avx512_core kernels;
+//   * a register block (positions_block.h, shared with FewChannelsDirect) is MR output channels x NV = 3
+//     vectors of consecutive positions: each channel step loads 3 input vectors and broadcasts MR packed
+//     weights, and the results are whole NCHW rows, stored without a transpose. The vector is the widest the
+//     build targets: AVX2, MR = 4 x 3 vectors of 8 (12 accumulators of 16 registers); AVX-512, MR = 8 x 3
+//     vectors of 16 (24 of 32), which took 0.57-0.65x the time on ResNet-50's 1x1 layers on a Xeon (2
+//     threads) where oneDNN runs avx512_core kernels;
 //   * weights are packed pass-major, [passes][K/MR][chunk][MR] (zero past K): a pass's filter blocks are
 //     one contiguous stream;
 //   * input channels are summed in passes of at most 256 (a block's weights, 4 or 8 KB, stay in L1); a pass

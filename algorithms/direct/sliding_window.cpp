@@ -150,12 +150,16 @@ BlockFn block_fn(int nx, int sw, int cb) {
 void SlidingWindowConv::plan(const ConvProblem& p) {
   p_ = p;
   phases_.clear();
-  if (pointwise_path()) {
-    pointwise_.plan(p, omp_get_max_threads());
+  pointwise_ = PointwiseDirect();
+  few_channels_ = FewChannelsDirect();
+  if (pointwise_path() || few_channels_path()) {
+    if (pointwise_path())
+      pointwise_.plan(p, omp_get_max_threads());
+    else
+      few_channels_.plan(p);
     for (Buffer<float>* b : {&padded_, &packed_w_, &bias_, &partial_}) b->resize(0);
     return;
   }
-  pointwise_ = PointwiseDirect();
   // Two channel vectors per block halve the broadcasts per FMA; one is better where 16 would pad K more.
   const int64_t two = 2 * kLanes;
   kv_ = ((p.k + two - 1) / two * two == (p.k + kLanes - 1) / kLanes * kLanes || p.k >= 64) ? 2 : 1;
@@ -217,8 +221,11 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
 
 void SlidingWindowConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
-  if (pointwise_path()) {
-    pointwise_.set_weights(w, bias);
+  if (pointwise_path() || few_channels_path()) {
+    if (pointwise_path())
+      pointwise_.set_weights(w, bias);
+    else
+      few_channels_.set_weights(w, bias);
     weight_ms_ = t.ms();
     return;
   }
@@ -309,8 +316,8 @@ void SlidingWindowConv::compute(float* out) {
 }
 
 void SlidingWindowConv::execute(const float* input, float* output) {
-  if (pointwise_path()) {
-    phases_ = pointwise_.execute(input, output);
+  if (pointwise_path() || few_channels_path()) {
+    phases_ = pointwise_path() ? pointwise_.execute(input, output) : few_channels_.execute(input, output);
     phases_.insert(phases_.begin(), {"weight_transform", weight_ms_});
     return;
   }
@@ -328,6 +335,7 @@ double SlidingWindowConv::actual_flops() const {
   // Register blocks compute whole channel vectors and whole channel blocks: count the padded output and
   // input channels the code really computes.
   if (pointwise_path()) return pointwise_.actual_flops();
+  if (few_channels_path()) return few_channels_.actual_flops();
   const ConvProblem& p = p_;
   return 2.0 * double(p.n) * double(kblocks_ * kLanes * kv_) * double(p.oh()) * double(p.ow()) *
          double(cblocks_ * cb_ * p.r * p.s);

@@ -24,13 +24,15 @@
 //     0.80-0.94x oneDNN's time instead of 0.73-0.90x); with channel blocks it made no difference;
 //   * OpenMP splits batch x output-channel blocks x spans; consecutive spans of one channel block share a
 //     thread, so its packed weights stay in L2.
-// 1x1 kernels go to PointwiseDirect (pointwise.h) instead: positions in the lanes, no transpose.
+// 1x1 kernels go to PointwiseDirect (pointwise.h) instead, and layers of fewer than 8 input channels at
+// unit column stride to FewChannelsDirect (few_channels.h): positions in the lanes, no transpose.
 #pragma once
 
 #include <vector>
 
 #include "../buffer.h"
 #include "../method.h"
+#include "few_channels.h"
 #include "pointwise.h"
 
 namespace convlab {
@@ -43,7 +45,8 @@ class SlidingWindowConv : public ConvMethod {
   void set_weights(const float* weights, const float* bias) override;
   void execute(const float* input, float* output) override;
   size_t workspace_bytes() const override {
-    return padded_.bytes() + packed_w_.bytes() + bias_.bytes() + partial_.bytes() + pointwise_.workspace_bytes();
+    return padded_.bytes() + packed_w_.bytes() + bias_.bytes() + partial_.bytes() + pointwise_.workspace_bytes() +
+           few_channels_.workspace_bytes();
   }
   double actual_flops() const override;
   PhaseTimes phases() const override { return phases_; }
@@ -56,6 +59,9 @@ class SlidingWindowConv : public ConvMethod {
   ConvProblem p_;
   bool pointwise_path() const { return PointwiseDirect::applies(p_); }  // 1x1: the members below are unused
   PointwiseDirect pointwise_;
+  // C < 8 at unit column stride, not 1x1: the members below are unused
+  bool few_channels_path() const { return !pointwise_path() && FewChannelsDirect::applies(p_); }
+  FewChannelsDirect few_channels_;
   int kv_ = 2;          // output-channel vectors per register block (KBLK = lanes * kv_)
   int64_t hp_ = 0;      // padded input height
   int64_t wp_ = 0;      // padded input width

@@ -1,0 +1,112 @@
+// The register block of the plain direct kernels that put output positions in the vector lanes
+// (PointwiseDirect, pointwise.h; FewChannelsDirect, few_channels.h): MR output channels x NV vectors of
+// consecutive positions of one output row, summed over a list of input steps. Each step loads NV input
+// vectors and broadcasts MR packed weights, and the results are whole NCHW rows, stored without a
+// transpose. The vector is the widest the build targets: AVX2, MR = 4 x 3 vectors of 8 (12 accumulators,
+// 3 inputs and 1 broadcast of 16 registers); AVX-512, MR = 8 x 3 vectors of 16 (24 of 32).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <utility>
+
+#include "../vector_width.h"
+
+namespace convlab::positions_in_lanes {
+
+// Positions per vector: one register of the widest vector the build targets (16 floats with AVX-512, 8 with
+// AVX; two SSE registers per vector otherwise).
+constexpr int kLanes = kVectorFloats;
+// Output channels per register block.
+constexpr int kMR = kWideVectors ? 8 : 4;
+typedef float Vec __attribute__((vector_size(4 * kLanes)));
+constexpr int kNV = 3;  // position vectors per register block
+
+// Rows and columns of a plane may start anywhere: unaligned vector moves (one vmovups each).
+typedef float UnalignedVec __attribute__((vector_size(4 * kLanes), aligned(4), may_alias));
+inline Vec load(const float* p) { return *reinterpret_cast<const UnalignedVec*>(p); }
+inline void store(float* p, const Vec& v) { *reinterpret_cast<UnalignedVec*>(p) = v; }
+
+// Left alone, GCC folds each input load into every FMA that uses it (MR loads of one vector per step
+// instead of one): 16 loads per 12 FMAs, load-bound. An empty asm that needs the vector in a register
+// makes it load once.
+inline void pin_in_register(Vec& v) {
+#if defined(__x86_64__) && defined(__AVX__)
+  asm("" : "+x"(v));
+#else
+  (void)v;
+#endif
+}
+
+struct BlockArgs {
+  const float* in;       // the block's first position in the first step's input
+  int64_t in_stride;     // floats between steps (when `taps` is null)
+  const int64_t* taps;   // per step: its input's offset from `in` (FewChannelsDirect's (c, r, s))
+  const float* w;        // packed weights: [steps][kMR]
+  int64_t steps;
+  const float* init;     // the block's bias (MR floats), or nullptr: add to out (a later channel pass)
+  float* out;            // first position of the block's first output channel
+  int64_t out_stride;    // floats between output channels
+};
+
+// MR output channels x NV vectors of positions, summed over the steps. TAPS: step s reads in + taps[s]
+// (else in + s * in_stride).
+template <int MR, int NV, bool TAPS>
+void block(const BlockArgs& a) {
+  float* const out = a.out;
+  const int64_t out_stride = a.out_stride, in_stride = a.in_stride, steps = a.steps;
+  Vec acc[MR][NV];
+  if (a.init) {
+#pragma GCC unroll kMR
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) acc[i][v] = Vec{} + a.init[i];
+  } else {
+#pragma GCC unroll kMR
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) acc[i][v] = load(out + i * out_stride + kLanes * v);
+  }
+  const float* in = a.in;
+  const float* w = a.w;
+  for (int64_t s = 0; s < steps; ++s, in += in_stride, w += kMR) {
+    const float* src = TAPS ? a.in + a.taps[s] : in;
+    Vec x[NV];
+    for (int v = 0; v < NV; ++v) {
+      x[v] = load(src + kLanes * v);
+      pin_in_register(x[v]);
+    }
+    for (int i = 0; i < MR; ++i) {
+      const float wi = w[i];
+      for (int v = 0; v < NV; ++v) acc[i][v] += x[v] * wi;
+    }
+  }
+#pragma GCC unroll kMR
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; ++v) store(out + i * out_stride + kLanes * v, acc[i][v]);
+}
+
+using BlockFn = void (*)(const BlockArgs&);
+
+template <int MR, bool TAPS, int... V>
+constexpr std::array<BlockFn, sizeof...(V)> row_of(std::integer_sequence<int, V...>) {
+  return {&block<MR, V + 1, TAPS>...};
+}
+template <bool TAPS, int... M>
+constexpr std::array<std::array<BlockFn, kNV>, sizeof...(M)> table_of(std::integer_sequence<int, M...>) {
+  return {row_of<M + 1, TAPS>(std::make_integer_sequence<int, kNV>{})...};
+}
+
+// The block of mr <= kMR output channels x nv <= kNV vectors.
+template <bool TAPS>
+BlockFn block_fn(int mr, int nv) {
+  static constexpr auto table = table_of<TAPS>(std::make_integer_sequence<int, kMR>{});
+  return table[size_t(mr - 1)][size_t(nv - 1)];
+}
+
+// Register blocks of a row of V vectors: 3 vectors each, but 2 + 2 rather than 3 + 1 at the end (a
+// one-vector block does 4 FMAs per 5 loads). 7x7 planes: 3 + 2 + 2 vectors, not 3 + 3 + 1.
+inline int block_vectors(int64_t left) { return int(left == 4 ? 2 : left < kNV ? left : kNV); }
+
+}  // namespace convlab::positions_in_lanes
