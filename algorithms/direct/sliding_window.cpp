@@ -57,14 +57,9 @@ struct BlockArgs {
   int kvalid;            // output channels that exist (the rest of the block is K padding)
 };
 
-// Channel counts per block whose unit-stride blocks have an instantiation with constant column offsets
-// (block_fn's tables): whole blocks, and 3 (RGB first layers: VGG-16 conv1_1 ran the runtime-offset block
-// at 0.55x oneDNN).
-constexpr bool constant_offsets(int cb) { return cb == kChannelBlock || cb == 3; }
-
 // SW: the column stride when known at compile time (1); 0 reads it from args.sw; -1: the block wraps rows,
-// position j reads through args.col[j]. CB: the channels per block when known at compile time (SW > 0,
-// one of constant_offsets'), else 0.
+// position j reads through args.col[j]. CB: the channels per block when known at compile time (SW > 0:
+// whole blocks), else 0. Fewer than 8 channels at unit column stride go to FewChannelsDirect.
 template <int KV, int NX, int SW, int CB>
 void conv_block(const BlockArgs& a) {
   static_assert(SW <= 0 || CB > 0, "constant column offsets need a constant channel count");
@@ -86,7 +81,6 @@ void conv_block(const BlockArgs& a) {
   for (int64_t b = 0; b < a.blocks; ++b, in += a.plane)
     for (int t = 0; t < a.ntaps; ++t) {
       const float* src = in + a.taps[t];
-#pragma GCC unroll 1
       for (int i = 0; i < cb; ++i, w += kLanes * KV) {
         Vec wv[KV];
         CONVLAB_UNROLL
@@ -134,15 +128,14 @@ constexpr std::array<BlockFn, sizeof...(I)> block_table(std::integer_sequence<in
   return {&conv_block<KV, I + 1, SW, CB>...};
 }
 
-// block_fn<KV>(nx, sw, cb): the instantiation for a block of nx positions (sw as in conv_block's SW; cb the
-// channels per block, which unit-stride blocks take as a constant).
+// block_fn<KV>(nx, sw): the instantiation for a block of nx positions (sw as in conv_block's SW; unit-stride
+// blocks take whole channel blocks).
 template <int KV>
-BlockFn block_fn(int nx, int sw, int cb) {
+BlockFn block_fn(int nx, int sw) {
   static constexpr auto unit = block_table<KV, 1, kChannelBlock>(std::make_integer_sequence<int, max_cols(KV)>{});
-  static constexpr auto unit_rgb = block_table<KV, 1, 3>(std::make_integer_sequence<int, max_cols(KV)>{});
   static constexpr auto strided = block_table<KV, 0, 0>(std::make_integer_sequence<int, max_cols(KV)>{});
   static constexpr auto wrapping = block_table<KV, -1, 0>(std::make_integer_sequence<int, max_cols(KV)>{});
-  return (sw < 0 ? wrapping : sw == 1 ? (cb == 3 ? unit_rgb : unit) : strided)[size_t(nx - 1)];
+  return (sw < 0 ? wrapping : sw == 1 ? unit : strided)[size_t(nx - 1)];
 }
 
 }  // namespace
@@ -193,7 +186,7 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
       const int64_t oy = pos / ow, ox = pos % ow;
       blk.in_off = (oy * p.sh * wp_ + ox * p.sw) * cb_;
       if (ox + blk.nx <= ow) {
-        blk.sw = p.sw == 1 && constant_offsets(cb_) ? 1 : 0;
+        blk.sw = p.sw == 1 && cb_ == kChannelBlock ? 1 : 0;
       } else {
         blk.sw = -1;
         blk.cols = cols_.size();
@@ -308,7 +301,7 @@ void SlidingWindowConv::compute(float* out) {
               a.col = cols_.data() + blk.cols;
               a.partial = partial + (blk.pos - blocks_[span.first].pos) * kblk;
               a.out = out + (n * p.k + kb * kblk) * OH * OW + blk.pos;
-              block_fn<KV>(blk.nx, blk.sw, cb_)(a);
+              block_fn<KV>(blk.nx, blk.sw)(a);
             }
           }
         }
