@@ -70,7 +70,8 @@ class FftConv : public Generator<FftConv> {
     // Stride > 1: the stride-1 result subsampled.
     Expr x1 = x * stride_x, y1 = y * stride_y;
     cols.define(x, x1, out_w, tiles_x);
-    output(x, y, k, n) = bias(k) + Y(cols.column(x), y1 % out_h, cols.tile_column(x) + tiles_x * (y1 / out_h), k, n);
+    filters_first(k, x, y, n) = Y(cols.column(x), y1 % out_h, cols.tile_column(x) + tiles_x * (y1 / out_h), k, n);
+    output(x, y, k, n) = bias(k) + filters_first(k, x, y, n);
 
     // THE SCHEDULE
     if (auto_schedule) {
@@ -83,6 +84,7 @@ class FftConv : public Generator<FftConv> {
  private:
   Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, c{"c"}, u{"u"}, v{"v"}, i{"i"}, j{"j"}, t{"t"}, par{"par"};
   Func d{"d"}, X1{"X1"}, EO{"EO"}, V{"V"}, Macc{"Macc"}, M{"M"}, AB{"AB"}, Z{"Z"}, Y{"Y"};
+  Func filters_first{"filters_first"};  // the output before bias, [k, x, y, n] (common.h's per_band_output)
   convlab_halide::TileColumns cols;  // output column x's tile column and column in it
   RDom ri, rh, rc, rvh, ru;  // forward DFT sums, channel sum, inverse DFT sums
 
@@ -132,7 +134,7 @@ class FftConv : public Generator<FftConv> {
     Var item{"item"}, jo{"jo"}, ji{"ji"};
     // Bands of about kTileBlock tiles (whole tile rows at stride 1), at most the output's height.
     const Expr band = clamp(out_h * max(1, convlab_halide::kTileBlock / tiles_x) / stride_y, 1, output.dim(1).extent());
-    const LoopLevel per_band = convlab_halide::per_band_output(output, x, y, k, n, band, vec);
+    const LoopLevel per_band = convlab_halide::per_band_output(output, x, y, k, n, band, vec, filters_first);
     d.reorder_storage(c, i, j, t, n);
     X1.reorder_storage(c, u, j, t, n);
     V.reorder_storage(c, t, u, v, n);
