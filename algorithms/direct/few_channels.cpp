@@ -13,7 +13,7 @@ namespace convlab {
 
 using namespace positions_in_lanes;
 
-void FewChannelsDirect::plan(const ConvProblem& p) {
+void FewChannelsDirect::plan(const ConvProblem& p, int /*threads: it keeps no per-thread buffers*/) {
   p_ = p;
   hp_ = p.h + p.pt + p.pb;
   wp_ = p.w + p.pl + p.pr;

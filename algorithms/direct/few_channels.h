@@ -23,19 +23,19 @@
 #include "../buffer.h"
 #include "../method.h"
 #include "../problem.h"
+#include "layer_kernel.h"
 
 namespace convlab {
 
-class FewChannelsDirect {
+class FewChannelsDirect : public DirectLayerKernel {
  public:
-  // 1x1 layers go to PointwiseDirect whatever their channels.
-  static bool applies(const ConvProblem& p) { return p.c < 8 && p.sw == 1 && !(p.r == 1 && p.s == 1); }
-  void plan(const ConvProblem& p);
-  void set_weights(const float* weights, const float* bias);
-  // Returns the phase times of this call (padded input, multiply).
-  PhaseTimes execute(const float* input, float* output);
-  size_t workspace_bytes() const { return padded_.bytes() + packed_w_.bytes() + bias_.bytes(); }
-  double actual_flops() const;
+  static bool applies(const ConvProblem& p) { return p.c < 8 && p.sw == 1; }
+  void plan(const ConvProblem& p, int threads) override;
+  void set_weights(const float* weights, const float* bias) override;
+  // input_transform: the padded input.
+  PhaseTimes execute(const float* input, float* output) override;
+  size_t workspace_bytes() const override { return padded_.bytes() + packed_w_.bytes() + bias_.bytes(); }
+  double actual_flops() const override;
 
  private:
   ConvProblem p_;

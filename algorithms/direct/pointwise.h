@@ -31,6 +31,7 @@
 #include "../buffer.h"
 #include "../method.h"
 #include "../problem.h"
+#include "layer_kernel.h"
 
 namespace convlab {
 
@@ -43,17 +44,17 @@ ConvProblem unit_stride_pointwise(const ConvProblem& p);
 // plane per call, so that each thread pool (OpenMP here, Halide's in halide_conv.cpp) runs it on its own.
 void gather_pointwise_plane(const ConvProblem& p, const float* input, float* gathered, int64_t nc);
 
-class PointwiseDirect {
+class PointwiseDirect : public DirectLayerKernel {
  public:
   static bool applies(const ConvProblem& p) { return p.r == 1 && p.s == 1; }
-  void plan(const ConvProblem& p, int threads);
-  void set_weights(const float* weights, const float* bias);
-  // Returns the phase times of this call (input gather, multiply).
-  PhaseTimes execute(const float* input, float* output);
-  size_t workspace_bytes() const {
+  void plan(const ConvProblem& p, int threads) override;
+  void set_weights(const float* weights, const float* bias) override;
+  // input_transform: the input gather (stride or padding only).
+  PhaseTimes execute(const float* input, float* output) override;
+  size_t workspace_bytes() const override {
     return gathered_.bytes() + packed_w_.bytes() + bias_.bytes() + panels_.bytes();
   }
-  double actual_flops() const;
+  double actual_flops() const override;
 
  private:
   ConvProblem p_;

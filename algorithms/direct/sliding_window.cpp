@@ -12,6 +12,8 @@
 #include "../tiled/lane_transpose.h"
 #include "../unroll.h"
 #include "../vector_width.h"
+#include "few_channels.h"
+#include "pointwise.h"
 
 namespace convlab {
 namespace {
@@ -143,13 +145,13 @@ BlockFn block_fn(int nx, int sw) {
 void SlidingWindowConv::plan(const ConvProblem& p) {
   p_ = p;
   phases_.clear();
-  pointwise_ = PointwiseDirect();
-  few_channels_ = FewChannelsDirect();
-  if (pointwise_path() || few_channels_path()) {
-    if (pointwise_path())
-      pointwise_.plan(p, omp_get_max_threads());
-    else
-      few_channels_.plan(p);
+  layer_kernel_.reset();
+  if (PointwiseDirect::applies(p))  // 1x1, whatever the channels
+    layer_kernel_ = std::make_unique<PointwiseDirect>();
+  else if (FewChannelsDirect::applies(p))
+    layer_kernel_ = std::make_unique<FewChannelsDirect>();
+  if (layer_kernel_) {
+    layer_kernel_->plan(p, omp_get_max_threads());
     for (Buffer<float>* b : {&padded_, &packed_w_, &bias_, &partial_}) b->resize(0);
     return;
   }
@@ -214,11 +216,8 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
 
 void SlidingWindowConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
-  if (pointwise_path() || few_channels_path()) {
-    if (pointwise_path())
-      pointwise_.set_weights(w, bias);
-    else
-      few_channels_.set_weights(w, bias);
+  if (layer_kernel_) {
+    layer_kernel_->set_weights(w, bias);
     weight_ms_ = t.ms();
     return;
   }
@@ -309,8 +308,8 @@ void SlidingWindowConv::compute(float* out) {
 }
 
 void SlidingWindowConv::execute(const float* input, float* output) {
-  if (pointwise_path() || few_channels_path()) {
-    phases_ = pointwise_path() ? pointwise_.execute(input, output) : few_channels_.execute(input, output);
+  if (layer_kernel_) {
+    phases_ = layer_kernel_->execute(input, output);
     phases_.insert(phases_.begin(), {"weight_transform", weight_ms_});
     return;
   }
@@ -327,8 +326,7 @@ void SlidingWindowConv::execute(const float* input, float* output) {
 double SlidingWindowConv::actual_flops() const {
   // Register blocks compute whole channel vectors and whole channel blocks: count the padded output and
   // input channels the code really computes.
-  if (pointwise_path()) return pointwise_.actual_flops();
-  if (few_channels_path()) return few_channels_.actual_flops();
+  if (layer_kernel_) return layer_kernel_->actual_flops();
   const ConvProblem& p = p_;
   return 2.0 * double(p.n) * double(kblocks_ * kLanes * kv_) * double(p.oh()) * double(p.ow()) *
          double(cblocks_ * cb_ * p.r * p.s);

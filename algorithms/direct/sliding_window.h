@@ -28,12 +28,12 @@
 // unit column stride to FewChannelsDirect (few_channels.h): positions in the lanes, no transpose.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "../buffer.h"
 #include "../method.h"
-#include "few_channels.h"
-#include "pointwise.h"
+#include "layer_kernel.h"
 
 namespace convlab {
 
@@ -45,8 +45,8 @@ class SlidingWindowConv : public ConvMethod {
   void set_weights(const float* weights, const float* bias) override;
   void execute(const float* input, float* output) override;
   size_t workspace_bytes() const override {
-    return padded_.bytes() + packed_w_.bytes() + bias_.bytes() + partial_.bytes() + pointwise_.workspace_bytes() +
-           few_channels_.workspace_bytes();
+    return padded_.bytes() + packed_w_.bytes() + bias_.bytes() + partial_.bytes() +
+           (layer_kernel_ ? layer_kernel_->workspace_bytes() : 0);
   }
   double actual_flops() const override;
   PhaseTimes phases() const override { return phases_; }
@@ -57,11 +57,9 @@ class SlidingWindowConv : public ConvMethod {
   void compute(float* output);
 
   ConvProblem p_;
-  bool pointwise_path() const { return PointwiseDirect::applies(p_); }  // 1x1: the members below are unused
-  PointwiseDirect pointwise_;
-  // C < 8 at unit column stride, not 1x1: the members below are unused
-  bool few_channels_path() const { return !pointwise_path() && FewChannelsDirect::applies(p_); }
-  FewChannelsDirect few_channels_;
+  // PointwiseDirect or FewChannelsDirect where it takes the layer (the members below are then unused),
+  // else null.
+  std::unique_ptr<DirectLayerKernel> layer_kernel_;
   int kv_ = 2;          // output-channel vectors per register block (KBLK = lanes * kv_)
   int64_t hp_ = 0;      // padded input height
   int64_t wp_ = 0;      // padded input width
