@@ -83,6 +83,11 @@ void conv_block(const BlockArgs& a) {
   for (int64_t b = 0; b < a.blocks; ++b, in += a.plane)
     for (int t = 0; t < a.ntaps; ++t) {
       const float* src = in + a.taps[t];
+      // Two channels per trip: a tap's 8 channels were a loop of 8 short trips (2 weight loads, 6
+      // broadcasts, 12 FMAs each), its overhead a tenth of the block's. Paired, 2 threads, 8 rounds, new /
+      // old time: ResNet-50 res2, res4 3x3 0.90x, res3 3x3 stride 2 0.95x, res5 3x3 0.97x; VGG-16 conv1_2
+      // 0.90x, conv2_1 0.94x, conv4_1 0.92x; AlexNet conv2 0.94x. Whole (8 per trip): 0.89-1.01x.
+#pragma GCC unroll 2
       for (int i = 0; i < cb; ++i, w += kLanes * KV) {
         Vec wv[KV];
         CONVLAB_UNROLL
