@@ -31,11 +31,14 @@ constexpr int kChannelBlock = 8;
 // Widest column block per output-channel vector count: KV*NX accumulators + KV weights + 1 broadcast must
 // fit the vector registers (16 with AVX2; 32 with AVX-512, whose FMAs also take the broadcast from memory).
 constexpr int max_cols(int kv) { return kWideVectors ? (kv == 2 ? 14 : 28) : (kv == 2 ? 6 : 12); }
-// Packed weights one channel pass may use. AVX2: 16 KB, half of a 32 KB L1 data cache, as a 2 x 6 block
-// loads a weight vector per 6 FMAs. AVX-512: 512 KB, half of the smallest AVX-512 server L2 (1 MB), as a
-// 2 x 14 block loads one per 14 FMAs, which L2 sustains, and fewer passes re-read fewer running sums
-// (Xeon, 2 threads, paired: 0.94-0.97x the time of 32 KB passes on ResNet-50 res3-res5 3x3).
-constexpr int64_t kPassWeightFloats = kWideVectors ? 131072 : 4096;
+// Packed weights one channel pass may use. Fewer passes re-read fewer running sums and input rows, and L2
+// streams the weights: a 2 x 6 block loads a weight vector per 6 FMAs (AVX2), a 2 x 14 block one per 14
+// (AVX-512). AVX2: 64 KB, an eighth of Zen 3's L2 (Zen3, 2 threads, paired, 6 rounds, new / old time
+// against 16 KB, half of L1: ResNet-50 res2 3x3 0.95x, res4 0.96x; VGG-16 conv1_2 0.94x, conv3_1 0.95x,
+// conv4_1 0.89x, conv5_1 0.99x; AlexNet conv2 0.98x; 32 KB and 128 KB 0.98-1.06x on conv1_2). AVX-512:
+// 512 KB, half of the smallest AVX-512 server L2 (1 MB) (Xeon, 2 threads, paired: 0.94-0.97x the time of
+// 32 KB passes on ResNet-50 res3-res5 3x3).
+constexpr int64_t kPassWeightFloats = kWideVectors ? 131072 : 16384;
 // All packed weights small enough to stay in L2 (256 KB, half of Zen 3's) while input rows stream past.
 constexpr int64_t kL2WeightFloats = 65536;
 

@@ -17,8 +17,8 @@
 //   * output rows are split into blocks of near-equal width (56 = 6 x 6 + 4 x 5), never padded to the register
 //     block; narrow late layers split the whole plane instead, blocks wrapping rows through per-position
 //     offsets (7x7 = 4 x 6 + 5 x 5), so they fill the registers as wide ones do;
-//   * input channel blocks are summed in passes whose packed weights fit a budget (half of L1 with AVX2,
-//     half of a 1 MB L2 with AVX-512, whose wider blocks load fewer weights per FMA); a pass sweeps every
+//   * input channel blocks are summed in passes whose packed weights fit a budget (64 KB of L2 with
+//     AVX2, half of a 1 MB L2 with AVX-512; L2 streams the weights); a pass sweeps every
 //     block of a row (the span) before the next pass, with running sums in a per-thread buffer;
 //   * no software prefetch: with channel planes each tap prefetched the next block's input line (VGG-16,
 //     0.80-0.94x oneDNN's time instead of 0.73-0.90x); with channel blocks it made no difference;
