@@ -125,7 +125,8 @@ class FftConv : public Generator<FftConv> {
   // instructions per 24 FMAs, 52 of them moves to and from the stack. 2 x 2 (8 + 4 + 2) fits, and each
   // broadcast feeds two vectors. Paired, 2 threads (Zen3), new / old time, 6 pairs: VGG-16 conv2_2 tile16
   // 0.80x, ResNet-50 res3_1x1a and res4_1x1a tile8 0.71x, 9x9 C32 tile32 0.84x (2 x 3, which spills again:
-  // 0.85x, 0.97x, 0.92x, 0.78x). AVX-512's 32 registers hold 1 x 6, measured there.
+  // 0.85x, 0.97x, 0.92x, 0.78x). AVX-512 keeps 1 x 6, which its 32 registers hold (chosen on the Xeon; 2 x 2
+  // not measured there).
   static constexpr int kProductVectors = convlab::kWideVectors ? 1 : 2, kProductTiles = convlab::kWideVectors ? 6 : 2;
   void schedule_transform_then_bin_products() {
     const int vec = convlab_halide::kVectorLanes;

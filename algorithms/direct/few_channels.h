@@ -6,11 +6,11 @@
 // cost about a third of the block's instructions: VGG-16 conv1_1 ran at 0.44x oneDNN. Here, as PointwiseDirect
 // does at 1x1, the register block (positions_block.h) is MR output channels x NV vectors of consecutive
 // positions of one output row, stored as they are:
-//   * the input is copied once into zero-padded NCHW planes (with a vector's slack at the end), so a step,
+//   * the input is copied once into zero-padded NCHW planes (with kNV vectors of slack at the end), so a step,
 //     one tap (c, r, s), loads the row's input shifted by the tap: consecutive positions read consecutive
 //     inputs wherever the column stride is 1 (the only condition; any row stride and dilation);
 //   * weights are packed [K/MR][C][R][S][MR], zero past K: every step of a block in one pass, as C x R x S x
-//     MR floats stay in L1 (7 x 11 x 11 x 4 floats: 14 KB);
+//     MR floats stay in L1 (7 x 11 x 11 x 4 floats with AVX2: 14 KB);
 //   * a row's vectors go 3 at a time, 2 + 2 at its end rather than 3 + 1; a block with a partial last vector
 //     writes through a small tile, so only real positions are stored;
 //   * OpenMP splits batch x output rows; a row runs every filter block over its register blocks, so the
