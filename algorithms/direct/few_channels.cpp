@@ -68,19 +68,9 @@ PhaseTimes FewChannelsDirect::execute(const float* input, float* out) {
       a.init = bias_.data() + kb * kMR;
       for (int64_t v = 0; v < vecs;) {
         const int nv = block_vectors(vecs - v);
-        const int64_t xs = v * kLanes, width = nv * kLanes, len = std::min(width, OW - xs);
+        const int64_t xs = v * kLanes, len = std::min<int64_t>(nv * kLanes, OW - xs);
         a.in = in + xs;
-        if (len == width) {
-          a.out = o + xs;
-          a.out_stride = OH * OW;
-          block_fn<true>(mr, nv)(a);
-        } else {  // a partial last vector: through a tile, so that only the len real positions are written
-          float tile[kMR][kNV * kLanes];
-          a.out = tile[0];
-          a.out_stride = kNV * kLanes;
-          block_fn<true>(mr, nv)(a);
-          for (int i = 0; i < mr; ++i) std::memcpy(o + i * OH * OW + xs, tile[i], size_t(len) * sizeof(float));
-        }
+        run_block<true>(a, mr, nv, len, o + xs, OH * OW);
         v += nv;
       }
     }

@@ -139,20 +139,7 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
         for_each_block([&](int64_t v, int nv, int64_t xs, int64_t width, int64_t len) {
           a.in = panel + v * kLanes * cn;
           a.in_stride = width;
-          if (len == width) {
-            a.out = o + xs;
-            a.out_stride = P;
-            block_fn<false>(mr, nv)(a);
-            return;
-          }
-          // A partial last vector: through a tile, so that only the len real positions are written.
-          float tile[kMR][kNV * kLanes] = {};
-          if (!a.init)
-            for (int i = 0; i < mr; ++i) std::memcpy(tile[i], o + i * P + xs, size_t(len) * sizeof(float));
-          a.out = tile[0];
-          a.out_stride = kNV * kLanes;
-          block_fn<false>(mr, nv)(a);
-          for (int i = 0; i < mr; ++i) std::memcpy(o + i * P + xs, tile[i], size_t(len) * sizeof(float));
+          run_block<false>(a, mr, nv, len, o + xs, P);
         });
       }
     }

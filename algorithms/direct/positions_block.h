@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "../vector_width.h"
@@ -107,6 +108,25 @@ template <bool TAPS>
 BlockFn block_fn(int mr, int nv) {
   static constexpr auto table = table_of<TAPS>(std::make_integer_sequence<int, kMR>{});
   return table[size_t(mr - 1)][size_t(nv - 1)];
+}
+
+// The block of mr filters x nv vectors at `out` (filters out_stride apart), of whose positions only the
+// first len are real: a partial last vector goes through a tile, so that only real positions are written
+// (and read, when the block adds to out).
+template <bool TAPS>
+void run_block(BlockArgs a, int mr, int nv, int64_t len, float* out, int64_t out_stride) {
+  if (len == int64_t(nv) * kLanes) {
+    a.out = out;
+    a.out_stride = out_stride;
+    return block_fn<TAPS>(mr, nv)(a);
+  }
+  float tile[kMR][kNV * kLanes] = {};
+  if (!a.init)
+    for (int i = 0; i < mr; ++i) std::memcpy(tile[i], out + i * out_stride, size_t(len) * sizeof(float));
+  a.out = tile[0];
+  a.out_stride = kNV * kLanes;
+  block_fn<TAPS>(mr, nv)(a);
+  for (int i = 0; i < mr; ++i) std::memcpy(out + i * out_stride, tile[i], size_t(len) * sizeof(float));
 }
 
 // Register blocks of a row of V vectors: 3 vectors each, but 2 + 2 rather than 3 + 1 at the end (a
