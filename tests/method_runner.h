@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "random_fill.h"
+#include "ref/conv_reference.h"
 #include "registry.h"
 
 namespace convlab::testing {
@@ -23,6 +24,13 @@ inline std::vector<float> random_vector(size_t n, uint64_t seed) {
   std::vector<float> v(n);
   random_fill(v.data(), n, seed);
   return v;
+}
+
+// m's output on p against the float64 reference, the input, weights and bias drawn from seeds 1, 2 and 3.
+inline ErrorStats error_vs_reference(ConvMethod& m, const ConvProblem& p) {
+  const auto x = random_vector(size_t(p.input_elems()), 1), w = random_vector(size_t(p.weight_elems()), 2),
+             b = random_vector(size_t(p.k), 3);
+  return compare_to_reference(conv_reference(p, x.data(), w.data(), b.data()), run_method(m, p, x, w, b).data());
 }
 
 inline std::string spec_name(const MethodSpec& s) {

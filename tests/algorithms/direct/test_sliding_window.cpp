@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include "../../method_runner.h"
-#include "ref/conv_reference.h"
 
 using namespace convlab;
 using namespace convlab::testing;
@@ -16,10 +15,7 @@ void check(const ConvProblem& p) {
   INFO(p.descriptor());
   auto m = make_method({"direct", "plain", ""});
   REQUIRE(m->not_applicable(p).empty());
-  auto x = random_vector(size_t(p.input_elems()), 1), w = random_vector(size_t(p.weight_elems()), 2),
-       b = random_vector(size_t(p.k), 3);
-  auto y = run_method(*m, p, x, w, b);
-  ErrorStats e = compare_to_reference(conv_reference(p, x.data(), w.data(), b.data()), y.data());
+  const ErrorStats e = error_vs_reference(*m, p);
   REQUIRE(e.finite);
   CHECK(e.max_rel <= m->tolerance(p));
 }

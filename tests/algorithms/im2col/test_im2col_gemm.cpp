@@ -5,7 +5,6 @@
 #include <omp.h>
 
 #include "../../method_runner.h"
-#include "ref/conv_reference.h"
 #include "threads.h"
 
 using namespace convlab;
@@ -29,11 +28,7 @@ TEST_CASE("im2col with a panel per thread: uneven row shares, stride, batch and 
         set_threads(threads);
         INFO(threads << " threads, " << p.descriptor() << ", variant '" << variant << "'");
         auto m = make_method({"im2col", "plain", variant});
-        auto x = random_vector(size_t(p.input_elems()), 1), w = random_vector(size_t(p.weight_elems()), 2),
-             b = random_vector(size_t(p.k), 3);
-        auto y = run_method(*m, p, x, w, b);
-        ErrorStats e = compare_to_reference(conv_reference(p, x.data(), w.data(), b.data()), y.data());
-        CHECK(e.max_rel <= m->tolerance(p));
+        CHECK(error_vs_reference(*m, p).max_rel <= m->tolerance(p));
       }
   set_threads(before);
 }

@@ -22,10 +22,7 @@ ConvProblem layer(int64_t c, int64_t k, int64_t h, int64_t r, int64_t pad) {
 double error_of(const std::string& method, const std::string& variant, const ConvProblem& p) {
   auto m = make_method({method, "plain", variant});
   REQUIRE(m->not_applicable(p).empty());
-  auto x = random_vector(size_t(p.input_elems()), 1), w = random_vector(size_t(p.weight_elems()), 2),
-       b = random_vector(size_t(p.k), 3);
-  auto y = run_method(*m, p, x, w, b);
-  ErrorStats e = compare_to_reference(conv_reference(p, x.data(), w.data(), b.data()), y.data());
+  const ErrorStats e = error_vs_reference(*m, p);
   REQUIRE(e.max_rel <= m->tolerance(p));
   return e.max_rel;
 }
