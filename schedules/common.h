@@ -51,59 +51,67 @@ inline void sum_over(Func f, const std::vector<Var>& at, const RDom& r, const st
   f(args) = Tuple(sums);
 }
 
+// Where a filters-in-lanes product's stage holds several blocks of 2 filter vectors: `none` (one block, the
+// stage computed per block), `outermost` (each block runs its whole reduction) or `in_pass` (each pass of
+// the reduction runs over every block, so that the pass's input, im2col's lowered rows: 8 channels x 9
+// taps of a row, 8 KB on a 28-wide row, is read from L1 by every block, as a GEMM's packed panel is).
+enum class FilterBlocks { none, outermost, in_pass };
+
 // The micro-kernel of the filters-in-lanes schedules (direct, im2col), on the update stage of the sums
 // (x, y, k) += weight(rd.x, rd.y, rd.z, k) * input: blocks of `cols` output columns x `vectors` (1 or 2)
 // filter vectors of accumulators, which LLVM keeps in registers across a pass's reduction loops; each
 // broadcast input value feeds `vectors` FMAs and each weight vector `cols`. The reduction (taps rd.x, rd.y,
-// channels rd.z) runs in passes of `chunk` channels, each pass loading and storing its accumulators once.
+// channels rd.z) runs in passes of `chunk` channels, each pass loading and storing its accumulators once
+// (a constant chunk makes a channel loop LLVM unrolls; a runtime one, a loop it keeps).
 // With one vector, the filter block's other vector is a loop outside the pass. The channel loop is the
 // innermost loop, taps outside it: a tap loop of 3 trips inside left the loop overhead and the column
 // addresses' bookkeeping around every 3 x 12 FMAs (Xeon, 2 threads, paired: Halide im2col on ResNet-50's
 // res2-res4 3x3 layers 0.90-0.98x the time).
 inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, const Var& k, const RDom& rd, int vec,
-                                     int cols, int vectors, int chunk, bool one_tap = false) {
-  Var xb("xb"), xj("xj"), kv("kv"), kl("kl");
+                                     int cols, int vectors, Expr chunk, FilterBlocks blocks = FilterBlocks::none) {
+  Var xb("xb"), xj("xj"), kv("kv"), kl("kl"), kq("kq"), kk("kk");
   RVar co("co"), ci("ci");
+  if (blocks != FilterBlocks::none) stage.split(k, kq, kk, 2 * vec, TailStrategy::RoundUp);
   stage.split(x, xb, xj, cols, TailStrategy::RoundUp)
-      .split(k, kv, kl, vec)
+      .split(blocks != FilterBlocks::none ? kk : k, kv, kl, vec)
       .split(rd.z, co, ci, chunk, TailStrategy::GuardWithIf)
       .vectorize(kl)
       .unroll(xj);
-  if (one_tap) {
-    // The tap loops are outside (their one trip each then costs nothing), so the channel loop is the inner
-    // loop: a pointer bump and the FMAs, not a recomputed address per tap.
-    if (vectors == 2) {
-      stage.reorder(kl, kv, xj, ci, rd.x, rd.y, xb, y, co).unroll(kv);
-    } else {
-      stage.reorder(kl, xj, ci, rd.x, rd.y, kv, xb, y, co);
-    }
-  } else if (vectors == 2) {
-    stage.reorder(kl, kv, xj, ci, rd.x, rd.y, xb, y, co).unroll(kv);
+  std::vector<VarOrRVar> order;  // innermost first
+  if (vectors == 2) {
+    order = {kl, kv, xj, ci, rd.x, rd.y, xb, y, co};
+    stage.unroll(kv);
   } else {
-    stage.reorder(kl, xj, ci, rd.x, rd.y, kv, xb, y, co);
+    order = {kl, xj, ci, rd.x, rd.y, kv, xb, y, co};
   }
+  if (blocks == FilterBlocks::outermost) order.push_back(kq);
+  if (blocks == FilterBlocks::in_pass) order.insert(order.end() - 1, kq);
+  stage.reorder(order);
 }
 
 // The filters-in-lanes product's blocks by output width, shared by direct and im2col, each for 1x1 kernels
-// (passes of `chunk_1x1` channels, the channel loop innermost if `channels_inner_1x1`) and for larger ones
-// (passes of `chunk`): rows at most 8 wide take 7 columns x one filter vector (a 7-wide row is one block);
-// rows of 9-15 and wider ones take 2 vectors x filter_block.h's block_cols columns, wider where the
-// columns are `constant_offsets` from one address.
+// (passes of `chunk_1x1` channels) and for larger ones (passes of `chunk`): rows at most 8 wide take 7
+// columns x one filter vector (a 7-wide row is one block); rows of 9-15 and wider ones take 2 vectors x
+// filter_block.h's block_cols columns, wider where the columns are `constant_offsets` from one address.
+// With `many_blocks`, the stage holds several filter blocks, which take their passes in turn (in_pass)
+// but for 1x1 kernels, where a pass (128 channels of a row) would not stay in L1 for the next block.
 inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr one_by_one, const Var& x, const Var& y,
-                                               const Var& k, const RDom& rd, int vec, int chunk, int chunk_1x1,
-                                               bool channels_inner_1x1, bool constant_offsets) {
+                                               const Var& k, const RDom& rd, int vec, Expr chunk, Expr chunk_1x1,
+                                               bool constant_offsets, bool many_blocks = false) {
   const int mid_cols = int(block_cols(kMidRow, constant_offsets)), wide_cols = int(block_cols(kMidRow + 1, constant_offsets));
+  const FilterBlocks taps = many_blocks ? FilterBlocks::in_pass : FilterBlocks::none;
+  const FilterBlocks one_tap = many_blocks ? FilterBlocks::outermost : FilterBlocks::none;
   const struct {
     Expr rows_up_to;
     int cols, vectors;
   } narrow{width <= kNarrowRow, int(block_cols(kNarrowRow, constant_offsets)), 1}, mid{width <= kMidRow, mid_cols, 2};
   for (const auto& b : {narrow, mid}) {
-    filters_in_lanes_product(update.specialize(b.rows_up_to && one_by_one), x, y, k, rd, vec, b.cols, b.vectors,
-                             chunk_1x1, channels_inner_1x1);
-    filters_in_lanes_product(update.specialize(b.rows_up_to), x, y, k, rd, vec, b.cols, b.vectors, chunk);
+    filters_in_lanes_product(update.specialize(b.rows_up_to && one_by_one), x, y, k, rd, vec, b.cols, b.vectors, chunk_1x1,
+                             one_tap);
+    filters_in_lanes_product(update.specialize(b.rows_up_to), x, y, k, rd, vec, b.cols, b.vectors, chunk, taps);
   }
-  filters_in_lanes_product(update.specialize(one_by_one), x, y, k, rd, vec, wide_cols, 2, chunk_1x1, channels_inner_1x1);
-  filters_in_lanes_product(update, x, y, k, rd, vec, wide_cols, 2, chunk);
+  filters_in_lanes_product(update.specialize(one_by_one), x, y, k, rd, vec, wide_cols, 2, chunk_1x1, one_tap);
+  filters_in_lanes_product(update, x, y, k, rd, vec, wide_cols, 2, chunk, taps);
 }
 
 // The layer pipelines' (direct, im2col) zero-padded input. The positions-in-lanes builds

@@ -103,11 +103,10 @@ class DirectConv : public Generator<DirectConv> {
     for (int stride : {1, 2}) {  // ResNet-50's downsampling layers take stride 2
       const Expr specialized = stride_x == stride && dil_x == 1;
       convlab_halide::filters_in_lanes_products_by_width(conv.update().specialize(specialized), width, one_by_one, x, y, k, rd,
-                                                         V, kChunk, kChunk1x1, true, true);
+                                                         V, kChunk, kChunk1x1, true);
       constant_offsets = constant_offsets || specialized;
     }
-    convlab_halide::filters_in_lanes_products_by_width(conv.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true,
-                                                       false);
+    convlab_halide::filters_in_lanes_products_by_width(conv.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, false);
     // Whole blocks of columns (common.h's row_in_whole_blocks): the sums, and the padded input they read.
     const Expr row = convlab_halide::row_in_whole_blocks(width, constant_offsets);
     conv.bound_extent(x, row);

@@ -24,14 +24,19 @@ class Im2colConv : public Generator<Im2colConv> {
     // THE ALGORITHM
     in = convlab_halide::padded_input(input, positions_in_lanes);
     // Weight (s, r, c) of filter k, from its block (an expression, not a stage: nothing to schedule).
+    // The schedule below computes the sums per group of filter blocks, whose nested loop bounds Halide's
+    // interval arithmetic takes apart: it asked the weights for block 55 of 32 on a 512-filter layer. The
+    // filters a schedule computes are in the host's whole blocks (RoundUp to filter_block.h's block, as the
+    // weights and bias are padded), so the promise is kept; it generates no code.
+    auto filter = [&](Expr k_) { return unsafe_promise_clamped(k_, 0, bias.dim(0).extent() - 1); };
     auto w = [&](Expr s_, Expr r_, Expr c_, Expr k_) {
-      return weights(k_ % convlab_halide::kFilterBlock, s_, r_, c_, k_ / convlab_halide::kFilterBlock);
+      return weights(filter(k_) % convlab_halide::kFilterBlock, s_, r_, c_, filter(k_) / convlab_halide::kFilterBlock);
     };
     weights.dim(0).set_bounds(0, convlab_halide::kFilterBlock);
     // The im2col matrix: row (s, r, c), column (x, y) of the output.
     col(x, y, s, r, c, n) = in(x * stride_x + s * dil_x - pad_left, y * stride_y + r * dil_y - pad_top, c, n);
     rd = RDom(0, weights.dim(1).extent(), 0, weights.dim(2).extent(), 0, weights.dim(3).extent(), "rd");
-    gemm(x, y, k, n) = bias(k);
+    gemm(x, y, k, n) = bias(filter(k));
     gemm(x, y, k, n) += w(rd.x, rd.y, rd.z, k) * col(x, y, rd.x, rd.y, rd.z, n);
     output(x, y, k, n) = gemm(x, y, k, n);
 
@@ -71,6 +76,20 @@ class Im2colConv : public Generator<Im2colConv> {
   // stride 2) 0.74x, res4 3x3 0.77x, res2 3x3 0.89x, res2 1x1c 0.84x, conv5_1 0.95x; 1 thread: 9x9 0.50x,
   // res4 3x3 0.79x, but res2 3x3 1.06-1.08x (the padded rows are made once per output row, R times each).
   //
+  // The sums of a group of up to kGroupFilters filters (16 blocks with AVX2, 8 with AVX-512) are computed
+  // together per item, and each pass of kChunk channels runs over every block of the group (common.h's
+  // FilterBlocks::in_pass): the pass's lowered rows (8 channels x 9 taps of the item's rows) are read from
+  // L1 by each block, as a GEMM's packed panel, where with the sums per block each block streamed the
+  // item's whole lowered matrix from L2 or L3 (1.8 MB per item on VGG-16 conv5, 7 rows x 14 x 9 x 512
+  // floats, against the Zen3's 512 KB L2). Their storage is bounded to a group (bound_storage), so that
+  // the accumulators of a block sit at constant offsets and LLVM keeps them in registers: at the group's
+  // runtime width it loaded and stored them around every FMA (2.3x the time). With the channel loop kept
+  // rolled (below), paired A/B on the Zen3, new / old time, 2 threads, median of 5 rounds: VGG-16 conv5
+  // 0.84x, conv4_2 0.78x, ResNet-50 res4 3x3 0.76x, res5 3x3 stride 2 0.90x, res5 3x3 0.96x, AlexNet conv4
+  // 0.92x; wide rows within the noise (res3 3x3 0.98x, conv3_1 0.98x, conv1_2 0.97x, 9x9 C32 0.96x,
+  // AlexNet conv1 0.98x, conv2 1.06x, res5 1x1c 0.97x over 10 rounds). 1 thread, the group alone / with
+  // the rolled loop: conv5 0.93x / 0.66x, res4 3x3 0.78x / 0.72x, conv4_2 0.82x / 0.81x.
+  //
   // The product is the direct schedule's micro-kernel (direct_generator.cpp) reading the lowered matrix:
   // filters in the vector lanes (the host packs the weights as the GEMM's A panel: blocks of kFilterBlock filters,
   // filter innermost, filter_block.h), 6 output columns x 2 filter vectors of accumulators, each
@@ -88,28 +107,32 @@ class Im2colConv : public Generator<Im2colConv> {
   // (0.75x), res4 3x3 stride 2 0.78x (0.80x), res5 3x3 0.90x, res4 3x3 0.93x, VGG-16 conv5 0.99x (0.92x);
   // AlexNet conv3 and conv5 0.96x, 1.00x; a 7x7 layer of 128 filters (one item either way) 1.00x (Xeon,
   // AVX-512).
-  static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowFilterVectors = 8;
+  static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowFilterVectors = 8, kGroupFilters = 256;
   void schedule_lowered_rows_filters_in_lanes() {
     const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
-    Var yo{"yo"}, yi{"yi"}, ko{"ko"}, ki{"ki"}, kg{"kg"}, t{"t"};
+    Var yo{"yo"}, yi{"yi"}, ko{"ko"}, ki{"ki"}, kg{"kg"}, kh{"kh"}, t{"t"};
+    const int group = kGroupFilters / (2 * V);  // filter blocks per group
     auto wide = [&](auto&& stage) {
-      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).reorder(x, ki, ko, y, n).fuse(y, n, t).parallel(t)
+      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kh, ko, group, TailStrategy::GuardWithIf)
+          .reorder(x, ki, ko, kh, y, n).fuse(y, n, t).parallel(t)
           .vectorize(x, V, TailStrategy::ShiftInwards);
     };
     auto narrow = [&](auto&& stage, TailStrategy tail) {
       stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kg, ko, kNarrowFilterVectors, TailStrategy::GuardWithIf)
+          .split(ko, kh, ko, kNarrowFilterVectors, TailStrategy::GuardWithIf)  // one trip: the item is one group
           .split(y, yo, yi, convlab_halide::kNarrowRows, TailStrategy::GuardWithIf)
-          .reorder(x, ki, yi, ko, yo, kg, n).fuse(yo, kg, t).fuse(t, n, t).parallel(t).vectorize(x, V, tail);
+          .reorder(x, ki, yi, ko, kh, yo, kg, n).fuse(yo, kg, t).fuse(t, n, t).parallel(t).vectorize(x, V, tail);
     };
-    // One row (a 1x1 plane the host passes flat, halide_conv.cpp): its filters in two halves, so that two
-    // threads have an item each; the lowering is made once per half. As one wide-row item, 2 threads took
-    // 0.9-1.4x 1 thread's time. Same-run A/B on the five flattened ResNet-50 layers: 2 threads 0.51-0.56x
-    // the time (two rounds), 1 thread 1.01-1.09x (the second lowering).
+    // One row (a 1x1 plane the host passes flat, halide_conv.cpp): its filters in two halves (of at most a
+    // group), so that two threads have an item each; the lowering is made once per half. As one wide-row
+    // item, 2 threads took 0.9-1.4x 1 thread's time. Same-run A/B on the five flattened ResNet-50 layers:
+    // 2 threads 0.51-0.56x the time (two rounds), 1 thread 1.01-1.09x (the second lowering). The item is
+    // its one group: kh, where the sums are computed, is a loop of one trip.
     auto single_row = [&](auto&& stage) {
-      const Expr half = (output.dim(2).extent() + 4 * V - 1) / (4 * V);  // filter blocks per half
+      const Expr half = min((output.dim(2).extent() + 4 * V - 1) / (4 * V), group);  // filter blocks per half
       stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kg, ko, half, TailStrategy::GuardWithIf)
-          .reorder(x, ki, ko, kg, y, n).fuse(kg, y, t).fuse(t, n, t).parallel(t)
+          .reorder(x, ki, ko, kg, y, n).fuse(kg, y, t).fuse(t, n, t).split(t, t, kh, 1).parallel(t)
           .vectorize(x, V, TailStrategy::ShiftInwards);
     };
     const Expr width = output.dim(0).extent();
@@ -121,7 +144,7 @@ class Im2colConv : public Generator<Im2colConv> {
     col.compute_at(output, t).vectorize(x, V, TailStrategy::GuardWithIf);
     for (int stride : {1, 2})
       col.specialize(stride_x == stride);
-    gemm.compute_at(output, ko).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
+    gemm.compute_at(output, kh).align_bounds(k, 2 * V).bound_storage(k, kGroupFilters).reorder_storage(k, x, y, n).vectorize(k, V);
     // 1x1 kernels take passes of kChunk1x1 channels, or a pass (kChunk channels x 1 tap) would load and
     // store its accumulators about as often as it multiplies.
     // Rows at most 8 wide (ResNet-50's 7x7 layers): blocks of 7 columns x one filter vector, so a 7-wide
@@ -132,7 +155,11 @@ class Im2colConv : public Generator<Im2colConv> {
     // The lowered matrix is read with unit stride, so 1x1 passes keep the taps inside (channel loop
     // innermost measured no different: geomean 0.97x over ResNet-50's 1x1 layers, within the noise).
     // The lowered rows are read with unit stride: columns at constant offsets.
-    convlab_halide::filters_in_lanes_products_by_width(gemm.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, false,
+    // The pass's channel loop has a runtime trip count, so LLVM keeps it a loop: unrolled (8 channels of a
+    // constant chunk), its 80 FMAs of 10 accumulators came with 8 column pointers and 8 hoisted weight
+    // vectors, which spilled (29-49 stack accesses per pass in the assembly).
+    const Expr chunk = min(kChunk, weights.dim(3).extent());
+    convlab_halide::filters_in_lanes_products_by_width(gemm.update(), width, one_by_one, x, y, k, rd, V, chunk, kChunk1x1, true,
                                                        true);
     // Whole blocks of columns (common.h's row_in_whole_blocks): the sums, and the lowered rows they read
     // (whose own producer, the padded rows, follows them).
