@@ -101,20 +101,21 @@ inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr on
   const int mid_cols = int(block_cols(kMidRow, constant_offsets)), wide_cols = int(block_cols(kMidRow + 1, constant_offsets));
   const FilterBlocks taps = many_blocks ? FilterBlocks::in_pass : FilterBlocks::none;
   const FilterBlocks one_tap = many_blocks ? FilterBlocks::outermost : FilterBlocks::none;
+  // Narrow rows keep the pass's channel loop rolled (a runtime trip count): unrolled, its 56 FMAs (7
+  // columns x 8 channels) came with 8 column pointers and 8 weight vectors that spilled (31 stack accesses
+  // per pass). Paired A/B, Zen3, 2 threads, 5 rounds: Halide direct on ResNet-50 res5 3x3 0.70-0.77x the
+  // time (two runs); rolled on 13- and 14-wide rows too, direct took 1.00-1.16x (im2col's chunk is rolled
+  // everywhere: im2col_generator.cpp).
   const struct {
     Expr rows_up_to;
     int cols, vectors;
-  } narrow{width <= kNarrowRow, int(block_cols(kNarrowRow, constant_offsets)), 1}, mid{width <= kMidRow, mid_cols, 2};
+    bool rolled;
+  } narrow{width <= kNarrowRow, int(block_cols(kNarrowRow, constant_offsets)), 1, true}, mid{width <= kMidRow, mid_cols, 2, false};
   for (const auto& b : {narrow, mid}) {
     filters_in_lanes_product(update.specialize(b.rows_up_to && one_by_one), x, y, k, rd, vec, b.cols, b.vectors, chunk_1x1,
                              one_tap);
-    // Narrow rows keep the pass's channel loop rolled (a runtime trip count): unrolled, its 56 FMAs (7
-    // columns x 8 channels) came with 8 column pointers and 8 weight vectors that spilled (31 stack
-    // accesses per pass). Paired A/B, Zen3, 2 threads, 5 rounds: Halide direct on ResNet-50 res5 3x3 0.77x
-    // the time; rolled on 13- and 14-wide rows too, direct took 1.00-1.16x (im2col's chunk is rolled
-    // everywhere: im2col_generator.cpp).
-    const Expr pass = b.vectors == 1 ? min(chunk, rd.z.extent()) : chunk;
-    filters_in_lanes_product(update.specialize(b.rows_up_to), x, y, k, rd, vec, b.cols, b.vectors, pass, taps);
+    filters_in_lanes_product(update.specialize(b.rows_up_to), x, y, k, rd, vec, b.cols, b.vectors,
+                             b.rolled ? min(chunk, rd.z.extent()) : chunk, taps);
   }
   filters_in_lanes_product(update.specialize(one_by_one), x, y, k, rd, vec, wide_cols, 2, chunk_1x1, one_tap);
   filters_in_lanes_product(update, x, y, k, rd, vec, wide_cols, 2, chunk, taps);

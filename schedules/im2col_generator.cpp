@@ -108,6 +108,7 @@ class Im2colConv : public Generator<Im2colConv> {
   // AlexNet conv3 and conv5 0.96x, 1.00x; a 7x7 layer of 128 filters (one item either way) 1.00x (Xeon,
   // AVX-512).
   static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowFilterVectors = 8, kGroupFilters = 256;
+  static_assert(kNarrowFilterVectors * convlab_halide::kFilterBlock <= kGroupFilters, "a narrow item is one group");
   void schedule_lowered_rows_filters_in_lanes() {
     const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
