@@ -153,8 +153,6 @@ class Im2colConv : public Generator<Im2colConv> {
     // loads per FMA, fewer wasted lanes. Same-run A/B, two rounds: 7x7 layers 0.66-0.85x the time; on
     // 13- and 14-wide layers it went either way (0.81-1.46x), so they take 5-column blocks (above).
     const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
-    // The lowered matrix is read with unit stride, so 1x1 passes keep the taps inside (channel loop
-    // innermost measured no different: geomean 0.97x over ResNet-50's 1x1 layers, within the noise).
     // The lowered rows are read with unit stride: columns at constant offsets.
     // The pass's channel loop has a runtime trip count, so LLVM keeps it a loop: unrolled (8 channels of a
     // constant chunk), its 80 FMAs of 10 accumulators came with 8 column pointers and 8 hoisted weight
