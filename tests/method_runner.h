@@ -1,6 +1,8 @@
-// Runs one method on one problem with given tensors: plan, set_weights, execute.
+// Runs one method on one problem with given tensors (plan, set_weights, execute), and checks it against the
+// float64 reference.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +33,16 @@ inline ErrorStats error_vs_reference(ConvMethod& m, const ConvProblem& p) {
   const auto x = random_vector(size_t(p.input_elems()), 1), w = random_vector(size_t(p.weight_elems()), 2),
              b = random_vector(size_t(p.k), 3);
   return compare_to_reference(conv_reference(p, x.data(), w.data(), b.data()), run_method(m, p, x, w, b).data());
+}
+
+// The method of `spec` applies to p and its output agrees with the reference within its tolerance.
+inline void check_vs_reference(const MethodSpec& spec, const ConvProblem& p) {
+  INFO(p.descriptor());
+  auto m = make_method(spec);
+  REQUIRE(m->not_applicable(p).empty());
+  const ErrorStats e = error_vs_reference(*m, p);
+  REQUIRE(e.finite);
+  CHECK(e.max_rel <= m->tolerance(p));
 }
 
 inline std::string spec_name(const MethodSpec& s) {

@@ -11,14 +11,7 @@ using namespace convlab::testing;
 
 namespace {
 
-void check(const ConvProblem& p) {
-  INFO(p.descriptor());
-  auto m = make_method({"direct", "plain", ""});
-  REQUIRE(m->not_applicable(p).empty());
-  const ErrorStats e = error_vs_reference(*m, p);
-  REQUIRE(e.finite);
-  CHECK(e.max_rel <= m->tolerance(p));
-}
+void check(const ConvProblem& p) { check_vs_reference({"direct", "plain", ""}, p); }
 
 }  // namespace
 
