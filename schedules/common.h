@@ -95,17 +95,21 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
 // filter_block.h's block_cols columns, wider where the columns are `constant_offsets` from one address.
 // With `many_blocks`, the stage holds several filter blocks, which take their passes in turn (in_pass)
 // but for 1x1 kernels, where a pass (128 channels of a row) would not stay in L1 for the next block.
+// Passes of `chunk` channels are given a runtime trip count, min(chunk, channels), on narrow rows always
+// and on every row with `rolled_passes`: LLVM then keeps the channel loop a loop. Unrolled, a pass of 8
+// channels came with 8 column pointers and 8 weight vectors that spilled (the 7 x 1 block: 56 FMAs, 31
+// stack accesses; im2col's 5 x 2 block: 80 FMAs, 29-49).
 inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr one_by_one, const Var& x, const Var& y,
-                                               const Var& k, const RDom& rd, int vec, Expr chunk, Expr chunk_1x1,
-                                               bool constant_offsets, bool many_blocks = false) {
+                                               const Var& k, const RDom& rd, int vec, int chunk, int chunk_1x1,
+                                               bool constant_offsets, bool many_blocks = false,
+                                               bool rolled_passes = false) {
   const int mid_cols = int(block_cols(kMidRow, constant_offsets)), wide_cols = int(block_cols(kMidRow + 1, constant_offsets));
   const FilterBlocks taps = many_blocks ? FilterBlocks::in_pass : FilterBlocks::none;
   const FilterBlocks one_tap = many_blocks ? FilterBlocks::outermost : FilterBlocks::none;
-  // Narrow rows keep the pass's channel loop rolled (a runtime trip count): unrolled, its 56 FMAs (7
-  // columns x 8 channels) came with 8 column pointers and 8 weight vectors that spilled (31 stack accesses
-  // per pass). Paired A/B, Zen3, 2 threads, 5 rounds: Halide direct on ResNet-50 res5 3x3 0.70-0.77x the
-  // time (two runs); rolled on 13- and 14-wide rows too, direct took 1.00-1.16x (im2col's chunk is rolled
-  // everywhere: im2col_generator.cpp).
+  const Expr rolled_chunk = min(chunk, rd.z.extent());
+  // Narrow rows' passes rolled: paired A/B, Zen3, 2 threads, 5 rounds: Halide direct on ResNet-50 res5 3x3
+  // 0.70-0.77x the time (two runs); rolled on 13- and 14-wide rows too, direct took 1.00-1.16x (im2col
+  // takes rolled_passes: im2col_generator.cpp).
   const struct {
     Expr rows_up_to;
     int cols, vectors;
@@ -115,10 +119,10 @@ inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr on
     filters_in_lanes_product(update.specialize(b.rows_up_to && one_by_one), x, y, k, rd, vec, b.cols, b.vectors, chunk_1x1,
                              one_tap);
     filters_in_lanes_product(update.specialize(b.rows_up_to), x, y, k, rd, vec, b.cols, b.vectors,
-                             b.rolled ? min(chunk, rd.z.extent()) : chunk, taps);
+                             b.rolled || rolled_passes ? rolled_chunk : Expr(chunk), taps);
   }
   filters_in_lanes_product(update.specialize(one_by_one), x, y, k, rd, vec, wide_cols, 2, chunk_1x1, one_tap);
-  filters_in_lanes_product(update, x, y, k, rd, vec, wide_cols, 2, chunk, taps);
+  filters_in_lanes_product(update, x, y, k, rd, vec, wide_cols, 2, rolled_passes ? rolled_chunk : Expr(chunk), taps);
 }
 
 // The layer pipelines' (direct, im2col) zero-padded input. The positions-in-lanes builds

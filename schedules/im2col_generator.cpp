@@ -154,12 +154,9 @@ class Im2colConv : public Generator<Im2colConv> {
     // 13- and 14-wide layers it went either way (0.81-1.46x), so they take 5-column blocks (above).
     const Expr one_by_one = weights.dim(1).extent() == 1 && weights.dim(2).extent() == 1;
     // The lowered rows are read with unit stride: columns at constant offsets.
-    // The pass's channel loop has a runtime trip count, so LLVM keeps it a loop: unrolled (8 channels of a
-    // constant chunk), its 80 FMAs of 10 accumulators came with 8 column pointers and 8 hoisted weight
-    // vectors, which spilled (29-49 stack accesses per pass in the assembly).
-    const Expr chunk = min(kChunk, weights.dim(3).extent());
-    convlab_halide::filters_in_lanes_products_by_width(gemm.update(), width, one_by_one, x, y, k, rd, V, chunk, kChunk1x1, true,
-                                                       true);
+    // The passes over every row width are rolled (common.h's rolled_passes): unrolled, they spilled.
+    convlab_halide::filters_in_lanes_products_by_width(gemm.update(), width, one_by_one, x, y, k, rd, V, kChunk, kChunk1x1, true,
+                                                       true, true);
     // Whole blocks of columns (common.h's row_in_whole_blocks): the sums, and the lowered rows they read
     // (whose own producer, the padded rows, follows them).
     const Expr row = convlab_halide::row_in_whole_blocks(width, true);
