@@ -268,8 +268,9 @@ class HalideLayerConv : public HalideMethod {
   // longer fits L1), so wider layers keep their rows. im2col gives a single row two items, one per half of
   // the filters (im2col_generator.cpp), so that 2 threads share a flattened plane.
   // The positions-in-lanes build takes every such plane flat: its blocks are positions, not columns.
+  static constexpr int64_t kFlatWidth = 15;
   bool flat_plane() const {
-    return layer_.dense_pointwise() && (pointwise_ || layer_.ow() <= 15);
+    return layer_.dense_pointwise() && (pointwise_ || layer_.ow() <= kFlatWidth);
   }
   // An h x w plane as the pipeline sees it (rows, columns): one row of h * w when flat_plane().
   std::pair<int64_t, int64_t> plane(int64_t h, int64_t w) const {
@@ -277,10 +278,16 @@ class HalideLayerConv : public HalideMethod {
   }
   // Direct's and im2col's hand-written schedules have a build for 1x1, unit-stride, unpadded layers, with
   // positions in the lanes (pointwise_pipelines), for planes that fill its items (kPointwiseColumns
-  // positions) to within an eighth: ResNet-50's 56x56 and 28x28 planes (1% and 4% more), not 14x14 (22%:
-  // 1.24x the filters-in-lanes build's time at res4_1x1b, direct) or 7x7 (96 positions for 49: 1.8x).
+  // positions) to within an eighth: ResNet-50's 56x56 and 28x28 planes (1% and 4% more), not 14x14 with
+  // AVX-512's 48 (22%: 1.24x the filters-in-lanes build's time at res4_1x1b, direct, Xeon) or 7x7 (96
+  // positions for 49: 1.8x). With AVX2's 24 a 14x14 plane is 10% more and passes, but direct computes
+  // such planes faster flat (flat_plane), its filters in the lanes: paired, Zen3, new / old time, 8 rounds,
+  // 1 thread 0.84-0.88x on res4_1x1b, res4_1x1c and res5_1x1a; 2 threads 0.85-0.92x on res4_1x1b,
+  // res5_1x1a and res4_down, but 1.00-1.19x on res4_1x1c (three runs). im2col's flat build took 1.08-1.20x
+  // there, so it keeps the lanes.
   bool pointwise_build(const ConvProblem& d) const {
     const int64_t hw = d.h * d.w, cols = convlab_halide::kPointwiseColumns;
+    if (method_ == "direct" && d.ow() <= kFlatWidth) return false;
     return pointwise_pipelines.count(method_) && schedule_ == "manual" && d.dense_pointwise() && hw >= cols &&
            convlab_halide::round_up(hw, cols) * 8 <= hw * 9;
   }

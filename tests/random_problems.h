@@ -98,9 +98,14 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   ConvProblem columns;  // direct 1x1: two passes of 150 channels, two columns of 336 + 331 positions, K % 4 = 2
   columns.n = 2, columns.c = 300, columns.k = 10, columns.h = 23, columns.w = 29;
   v.push_back(columns);
-  ConvProblem planes;  // Halide's positions-in-lanes builds: two items of 48 positions per image,
-  planes.n = 2, planes.c = 131, planes.k = 37, planes.h = 8, planes.w = 12;  // a tail pass, a partial filter block
-  v.push_back(planes);
+  // Halide's positions-in-lanes builds: whole items (96 positions per image: 4 of 24 with AVX2, 2 of 48 with
+  // AVX-512), a tail pass, a partial filter block, on an 8x12 plane and a 4x24 one (direct takes planes at
+  // most 15 wide flat: halide_conv.cpp).
+  for (int64_t w : {12, 24}) {
+    ConvProblem planes;
+    planes.n = 2, planes.c = 131, planes.k = 37, planes.h = 96 / w, planes.w = w;
+    v.push_back(planes);
+  }
   // Strided 1x1 layers (one padded) that Halide direct and im2col run dense on gathered positions
   // (halide_conv.cpp), in their positions-in-lanes builds: an 8x12 plane and a 4x24 one.
   for (int64_t w : {23, 47}) {
