@@ -60,6 +60,7 @@ PhaseTimes FewChannelsDirect::execute(const float* input, float* out) {
     BlockArgs a{};
     a.taps = taps_.data();
     a.steps = steps;
+    a.out_stride = OH * OW;
     const float* in = padded_.data() + (n * p.c * hp_ + oy * p.sh) * wp_;
     for (int64_t kb = 0; kb < kblocks_; ++kb) {
       const int mr = int(std::min<int64_t>(kMR, p.k - kb * kMR));
@@ -70,7 +71,8 @@ PhaseTimes FewChannelsDirect::execute(const float* input, float* out) {
         const int nv = block_vectors(vecs - v);
         const int64_t xs = v * kLanes, len = std::min<int64_t>(nv * kLanes, OW - xs);
         a.in = in + xs;
-        run_block<true>(a, mr, nv, len, o + xs, OH * OW);
+        a.out = o + xs;
+        run_block<true>(a, mr, nv, len);
         v += nv;
       }
     }

@@ -114,6 +114,7 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
     };
     float* panel = panels_.data() + size_t(omp_get_thread_num() * chunk_ * column_);
     BlockArgs a{};
+    a.out_stride = P;
     for (int64_t pass = 0; pass < passes; ++pass) {
       const int64_t c0 = pass * chunk_, cn = std::min(chunk_, p.c - c0);
       a.steps = cn;
@@ -139,7 +140,8 @@ PhaseTimes PointwiseDirect::execute(const float* input, float* out) {
         for_each_block([&](int64_t v, int nv, int64_t xs, int64_t width, int64_t len) {
           a.in = panel + v * kLanes * cn;
           a.in_stride = width;
-          run_block<false>(a, mr, nv, len, o + xs, P);
+          a.out = o + xs;
+          run_block<false>(a, mr, nv, len);
         });
       }
     }
