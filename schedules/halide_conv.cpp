@@ -268,7 +268,7 @@ class HalideLayerConv : public HalideMethod {
   // longer fits L1), so wider layers keep their rows. im2col gives a single row two items, one per half of
   // the filters (im2col_generator.cpp), so that 2 threads share a flattened plane.
   // The positions-in-lanes build takes every such plane flat: its blocks are positions, not columns.
-  static constexpr int64_t kFlatWidth = 15;
+  static constexpr int64_t kFlatWidth = convlab_halide::kMidRow;  // rows of the narrow and middle block widths
   bool flat_plane() const {
     return layer_.dense_pointwise() && (pointwise_ || layer_.ow() <= kFlatWidth);
   }
