@@ -107,7 +107,7 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
     v.push_back(planes);
   }
   // Strided 1x1 layers (one padded) that Halide direct and im2col run dense on gathered positions
-  // (halide_conv.cpp), in their positions-in-lanes builds: an 8x12 plane and a 4x24 one.
+  // (halide_conv.cpp), in their positions-in-lanes builds: an 8x12 plane (direct's flat) and a 4x24 one.
   for (int64_t w : {23, 47}) {
     ConvProblem shortcut;
     shortcut.n = 2, shortcut.c = 37, shortcut.k = 21, shortcut.h = w == 23 ? 15 : 7, shortcut.w = w;
