@@ -238,8 +238,18 @@ class HalideLayerConv : public HalideMethod {
     // layers at most 14 wide, columns rounded up to its column blocks, filter_block.h's block_cols at
     // constant offsets; a flattened plane is one row; the autoschedules lower the whole image), and in the
     // manual schedule the zero-padded input rows they are lowered from, rounded up to whole vectors. The
-    // positions-in-lanes build lowers nothing.
+    // positions-in-lanes build lowers nothing. Direct's manual schedule makes the zero-padded input of one
+    // image before its parallel loop (direct_generator.cpp), each row as wide as its whole column blocks
+    // read (common.h's row_in_whole_blocks).
     size_t b = w_.bytes() + bias_.bytes() + gathered_.bytes();
+    if (method_ == "direct" && schedule_ == "manual" && !pointwise_) {
+      const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
+      const bool constant_offsets = layer_.sw <= 2 && layer_.dw == 1;  // direct_generator.cpp's specializations
+      const int64_t cols = convlab_halide::round_up(ow, convlab_halide::block_cols(ow, constant_offsets));
+      const int64_t in_rows = (oh - 1) * layer_.sh + (layer_.r - 1) * layer_.dh + 1;
+      const int64_t in_cols = (cols - 1) * layer_.sw + (layer_.s - 1) * layer_.dw + 1;
+      b += size_t(layer_.c * in_rows * in_cols) * sizeof(float);
+    }
     if (method_ == "im2col" && !pointwise_) {
       const int64_t crs = layer_.c * layer_.r * layer_.s;
       if (schedule_ == "manual") {
