@@ -242,22 +242,24 @@ class HalideLayerConv : public HalideMethod {
     // image before its parallel loop (direct_generator.cpp), each row as wide as its whole column blocks
     // read (common.h's row_in_whole_blocks).
     size_t b = w_.bytes() + bias_.bytes() + gathered_.bytes();
+    const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
+    // A row of ow columns rounded up to whole column blocks (common.h's row_in_whole_blocks), and the input
+    // extent `outputs` consecutive outputs read along a dimension of this stride and effective kernel size.
+    auto whole_blocks = [ow = ow](bool constant_offsets) {
+      return convlab_halide::round_up(ow, convlab_halide::block_cols(ow, constant_offsets));
+    };
+    auto span = [](int64_t outputs, int64_t stride, int64_t kernel) { return (outputs - 1) * stride + kernel; };
     if (method_ == "direct" && schedule_ == "manual" && !pointwise_) {
-      const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
-      const bool constant_offsets = layer_.sw <= 2 && layer_.dw == 1;  // direct_generator.cpp's specializations
-      const int64_t cols = convlab_halide::round_up(ow, convlab_halide::block_cols(ow, constant_offsets));
-      const int64_t in_rows = (oh - 1) * layer_.sh + (layer_.r - 1) * layer_.dh + 1;
-      const int64_t in_cols = (cols - 1) * layer_.sw + (layer_.s - 1) * layer_.dw + 1;
-      b += size_t(layer_.c * in_rows * in_cols) * sizeof(float);
+      const int64_t cols = whole_blocks(layer_.sw <= 2 && layer_.dw == 1);  // direct_generator.cpp's specializations
+      b += size_t(layer_.c * span(oh, layer_.sh, layer_.eff_r()) * span(cols, layer_.sw, layer_.eff_s())) * sizeof(float);
     }
     if (method_ == "im2col" && !pointwise_) {
       const int64_t crs = layer_.c * layer_.r * layer_.s;
       if (schedule_ == "manual") {
-        const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
-        const int64_t cols = convlab_halide::round_up(ow, convlab_halide::block_cols(ow, true));
+        const int64_t cols = whole_blocks(true);
         const int64_t rows = (ow <= convlab_halide::kNarrowWidth) ? std::min<int64_t>(convlab_halide::kNarrowRows, oh) : 1;
-        const int64_t in_rows = (rows - 1) * layer_.sh + (layer_.r - 1) * layer_.dh + 1;
-        const int64_t in_cols = convlab_halide::round_up((cols - 1) * layer_.sw + (layer_.s - 1) * layer_.dw + 1, convlab_halide::kVectorLanes);
+        const int64_t in_rows = span(rows, layer_.sh, layer_.eff_r());
+        const int64_t in_cols = convlab_halide::round_up(span(cols, layer_.sw, layer_.eff_s()), convlab_halide::kVectorLanes);
         b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols + layer_.c * in_rows * in_cols) * sizeof(float);
       } else {
         b += size_t(crs * layer_.oh() * layer_.ow()) * sizeof(float);
