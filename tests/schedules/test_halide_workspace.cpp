@@ -36,16 +36,14 @@ TEST_CASE("Halide direct's workspace covers the buffers it allocates", "[halide]
   // 3x3 padded rows, a 7x7 1x1 plane taken flat, a strided layer, a dilated one.
   for (const char* desc : {"mb1ic16ih20oc16oh20kh3ph1", "mb1ic64ih7oc96oh7kh1", "mb1ic8ih27oc24oh14kh3sh2ph1",
                            "mb2ic5ih30oc7oh26kh3dh1ph0"}) {
+    INFO(std::string("direct/halide/manual on ") + desc);
     const ConvProblem p = parse_descriptor(desc);
-    {
-      INFO(std::string("direct/halide/manual on ") + desc);
-      std::unique_ptr<ConvMethod> m = make_method(MethodSpec("direct", "halide", "", "manual"));
-      const std::vector<float> x(size_t(p.input_elems()), 1.0f), w(size_t(p.weight_elems()), 1.0f), b(size_t(p.k), 0.0f);
-      largest_allocation = 0;  // plan and set_weights allocate host buffers, not Halide's
-      testing::run_method(*m, p, x, w, b);
-      CHECK(largest_allocation > 0);
-      CHECK(m->workspace_bytes() >= largest_allocation);
-    }
+    std::unique_ptr<ConvMethod> m = make_method(MethodSpec("direct", "halide", "", "manual"));
+    const std::vector<float> x(size_t(p.input_elems()), 1.0f), w(size_t(p.weight_elems()), 1.0f), b(size_t(p.k), 0.0f);
+    largest_allocation = 0;  // plan and set_weights allocate host buffers, not Halide's
+    testing::run_method(*m, p, x, w, b);
+    CHECK(largest_allocation > 0);
+    CHECK(m->workspace_bytes() >= largest_allocation);
   }
   halide_set_custom_malloc(previous);
   omp_set_num_threads(saved);
