@@ -38,6 +38,8 @@ class ConvMethod {
   virtual void set_weights(const float* weights, const float* bias) = 0;  // bias may be null if !p.bias
   virtual void execute(const float* input, float* output) = 0;
 
+  // Memory the method holds beside the input and output: packed weights, transformed data, buffers.
+  // Complete after the first execute() (Halide's pipelines measure the heap they take there).
   virtual size_t workspace_bytes() const = 0;
   // Floating-point operations really performed by execute() (multiplies and adds); the direct-equivalent
   // count is ConvProblem::flops().

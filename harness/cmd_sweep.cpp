@@ -314,9 +314,9 @@ int cmd_sweep(int argc, char** argv) {
         sl.m->set_weights(d.w.data(), d.b.data());
         row["plan_ms"] = fmt(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         row["variant"] = sl.m->variant();
-        row["workspace_bytes"] = std::to_string(sl.m->workspace_bytes());
         row["actual_gflop"] = fmt(sl.m->actual_flops() / 1e9);
         sl.m->execute(d.x.data(), sl.y.data());
+        row["workspace_bytes"] = std::to_string(sl.m->workspace_bytes());  // Halide's is measured in there
         if (d.ref.empty()) d.ref = conv_reference(p, d.x.data(), d.w.data(), d.b.data());
         const ErrorStats e = compare_to_reference(d.ref, sl.y.data());
         const double tol = sl.m->tolerance(p);

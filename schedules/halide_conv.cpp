@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <utility>
 #include <mutex>
 
@@ -16,6 +17,7 @@
 #include "fc/fully_connected.h"
 #include "fft/fft_conv.h"
 #include "fft/fft_transform.h"
+#include "halide_heap.h"
 #include "kernel_layout.h"
 #include "phase_timer.h"
 #include "tiled/tiled_conv.h"
@@ -134,6 +136,23 @@ class HalideMethod : public ConvMethod {
   std::string schedule() const override { return schedule_; }
   PhaseTimes phases() const override { return phases_; }
 
+  void plan(const ConvProblem& p) final {
+    p_ = p;
+    heap_peak_.reset();
+    plan_buffers(p);
+  }
+  // The first execute() after plan() measures the heap its pipeline takes (halide_heap.h); its lock on
+  // each allocation is not in a benchmark's figures, whose timing starts from the second.
+  void execute(const float* input, float* output) final {
+    sync_halide_threads();
+    if (heap_peak_) return run_pipeline(input, output);
+    HalideHeapWatch watch;
+    run_pipeline(input, output);
+    heap_peak_ = watch.peak_bytes();
+  }
+  // Buffers held from plan() on, and the pipeline's heap as measured (none counted before an execute()).
+  size_t workspace_bytes() const final { return host_bytes() + heap_peak_.value_or(0); }
+
   // Autoscheduled pipelines split loops with the shapes of their estimates in mind (tails shifted inwards)
   // and fault on outputs smaller than their tiles. Halide checks that only while computing, so the
   // pipeline runs once on zeros of this shape and the answer is kept per shape. Manual schedules guard
@@ -166,6 +185,9 @@ class HalideMethod : public ConvMethod {
  protected:
   virtual std::string method_not_applicable(const ConvProblem&) const { return ""; }
   virtual std::unique_ptr<ConvMethod> clone() const = 0;
+  virtual void plan_buffers(const ConvProblem& p) = 0;  // p_ is p
+  virtual void run_pipeline(const float* input, float* output) = 0;
+  virtual size_t host_bytes() const = 0;  // packed weights and other buffers this object holds
   void run(int rc) const {
     if (rc != 0) throw std::runtime_error("Halide pipeline " + method_ + "/" + schedule_ + " failed: " + last_halide_error);
   }
@@ -173,13 +195,15 @@ class HalideMethod : public ConvMethod {
   std::string method_, schedule_;
   ConvProblem p_;
   PhaseTimes phases_;
+
+ private:
+  std::optional<size_t> heap_peak_;  // measured in the first execute() after plan()
 };
 
 class HalideLayerConv : public HalideMethod {
  public:
   HalideLayerConv(std::string method, std::string schedule, LayerFn fn) : HalideMethod(std::move(method), std::move(schedule)), fn_(fn) {}
-  void plan(const ConvProblem& p) override {
-    p_ = p;
+  void plan_buffers(const ConvProblem& p) override {
     layer_ = p;
     pointwise_ = pointwise_build(p);
     gather_ = false;
@@ -215,8 +239,7 @@ class HalideLayerConv : public HalideMethod {
     bias_or_zero(layer_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
-  void execute(const float* input, float* output) override {
-    sync_halide_threads();
+  void run_pipeline(const float* input, float* output) override {
     PhaseTimer t;
     if (gather_) gather(input);
     const double gather_ms = t.lap();
@@ -232,41 +255,7 @@ class HalideLayerConv : public HalideMethod {
                                                               int(layer_.dh), int(layer_.pl), int(layer_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"input_transform", gather_ms}, {"multiply", t.ms()}};
   }
-  size_t workspace_bytes() const override {
-    // The packed weights, the gathered input of a strided or padded 1x1 layer, plus what the pipeline
-    // allocates per thread: im2col's lowered rows of one parallel item (manual: one output row, or 7 on
-    // layers at most 14 wide, columns rounded up to its column blocks, filter_block.h's block_cols at
-    // constant offsets; a flattened plane is one row; the autoschedules lower the whole image), and in the
-    // manual schedule the zero-padded input rows they are lowered from, rounded up to whole vectors. The
-    // positions-in-lanes build lowers nothing. Direct's manual schedule makes the zero-padded input of one
-    // image before its parallel loop (direct_generator.cpp), each row as wide as its whole column blocks
-    // read (common.h's row_in_whole_blocks).
-    size_t b = w_.bytes() + bias_.bytes() + gathered_.bytes();
-    const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
-    // A row of ow columns rounded up to whole column blocks (common.h's row_in_whole_blocks), and the input
-    // extent `outputs` consecutive outputs read along a dimension of this stride and effective kernel size.
-    auto whole_blocks = [ow = ow](bool constant_offsets) {
-      return convlab_halide::round_up(ow, convlab_halide::block_cols(ow, constant_offsets));
-    };
-    auto span = [](int64_t outputs, int64_t stride, int64_t kernel) { return (outputs - 1) * stride + kernel; };
-    if (method_ == "direct" && schedule_ == "manual" && !pointwise_) {
-      const int64_t cols = whole_blocks(layer_.sw <= 2 && layer_.dw == 1);  // direct_generator.cpp's specializations
-      b += size_t(layer_.c * span(oh, layer_.sh, layer_.eff_r()) * span(cols, layer_.sw, layer_.eff_s())) * sizeof(float);
-    }
-    if (method_ == "im2col" && !pointwise_) {
-      const int64_t crs = layer_.c * layer_.r * layer_.s;
-      if (schedule_ == "manual") {
-        const int64_t cols = whole_blocks(true);
-        const int64_t rows = (ow <= convlab_halide::kNarrowWidth) ? std::min<int64_t>(convlab_halide::kNarrowRows, oh) : 1;
-        const int64_t in_rows = span(rows, layer_.sh, layer_.eff_r());
-        const int64_t in_cols = convlab_halide::round_up(span(cols, layer_.sw, layer_.eff_s()), convlab_halide::kVectorLanes);
-        b += size_t(omp_get_max_threads()) * size_t(crs * rows * cols + layer_.c * in_rows * in_cols) * sizeof(float);
-      } else {
-        b += size_t(crs * layer_.oh() * layer_.ow()) * sizeof(float);
-      }
-    }
-    return b;
-  }
+  size_t host_bytes() const override { return w_.bytes() + bias_.bytes() + gathered_.bytes(); }
   double actual_flops() const override { return p_.flops(); }
 
  protected:
@@ -350,8 +339,7 @@ class HalideTiledConv : public HalideMethod {
   double tolerance(const ConvProblem& p) const override { return plain().tolerance(p); }
   std::string remark(const ConvProblem& p) const override { return plain().remark(p); }
 
-  void plan(const ConvProblem& p) override {
-    p_ = p;
+  void plan_buffers(const ConvProblem& p) override {
     if (wino_) {
       const int m = wino_->output_tile();
       auto t = std::make_unique<WinogradTransform>(m, m, int(p.r), int(p.s));
@@ -403,8 +391,7 @@ class HalideTiledConv : public HalideMethod {
     bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
-  void execute(const float* input, float* output) override {
-    sync_halide_threads();
+  void run_pipeline(const float* input, float* output) override {
     PhaseTimer t;
     HBuf in = view4(input, p_.n, p_.c, p_.h, p_.w), out = view4(output, p_.n, p_.k, p_.oh(), p_.ow());
     HBuf b(bias_.data(), int(p_.k));
@@ -431,11 +418,7 @@ class HalideTiledConv : public HalideMethod {
     }
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
-  size_t workspace_bytes() const override {
-    // Transformed weights and, inside the pipeline, the transformed input and the products.
-    const size_t tiles = size_t(p_.n * tiles_x() * tiles_y());
-    return U_.bytes() + bias_.bytes() + sizeof(float) * size_t(t_->positions * vals_) * tiles * size_t(p_.c + p_.k);
-  }
+  size_t host_bytes() const override { return U_.bytes() + bias_.bytes(); }
   double actual_flops() const override {
     // Dense DFT/transform matrices: per tile and channel, two passes of small matrix products.
     const double tiles = double(p_.n * tiles_x() * tiles_y());
@@ -524,8 +507,7 @@ class HalideTiledConv : public HalideMethod {
 class HalideFc : public HalideMethod {
  public:
   HalideFc() : HalideMethod("fc", "manual") {}
-  void plan(const ConvProblem& p) override {
-    p_ = p;
+  void plan_buffers(const ConvProblem& p) override {
     kpad_ = convlab_halide::round_up(p.k, convlab_halide::kFcFilterBlock);
     wt_.resize(size_t(p.c * p.r * p.s * kpad_));
     bias_.resize(size_t(kpad_));
@@ -542,15 +524,14 @@ class HalideFc : public HalideMethod {
     bias_or_zero(p_, bias, bias_.data());
     weight_ms_ = t.ms();
   }
-  void execute(const float* input, float* output) override {
-    sync_halide_threads();
+  void run_pipeline(const float* input, float* output) override {
     PhaseTimer t;
     const int F = int(p_.c * p_.h * p_.w), K = int(p_.k), N = int(p_.n);
     HBuf in(const_cast<float*>(input), F, N), wt(wt_.data(), int(kpad_), F), b(bias_.data(), int(kpad_)), out(output, K, N);
     run(halide_fc_manual(in, wt, b, out));
     phases_ = {{"weight_transform", weight_ms_}, {"multiply", t.ms()}};
   }
-  size_t workspace_bytes() const override { return wt_.bytes() + bias_.bytes(); }
+  size_t host_bytes() const override { return wt_.bytes() + bias_.bytes(); }
   double actual_flops() const override { return p_.flops(); }
 
  protected:
