@@ -20,8 +20,12 @@
 //   * input channel blocks are summed in passes whose packed weights fit a budget (64 KB of L2 with
 //     AVX2, half of a 1 MB L2 with AVX-512; L2 streams the weights); a pass sweeps every
 //     block of a row (the span) before the next pass, with running sums in a per-thread buffer;
-//   * no software prefetch: with channel planes each tap prefetched the next block's input line (VGG-16,
-//     0.80-0.94x oneDNN's time instead of 0.73-0.90x); with channel blocks it made no difference;
+//   * software prefetch only of the rows the next output row adds, where a thread's share of the padded
+//     input is beyond its L2 (VGG-16 conv1_2 to conv3_3, 2 threads, paired, 8 rounds, new / old time:
+//     medians 0.86-0.98x in four runs; 1 thread, its best times equal: the prefetch shields the layers from
+//     the machine's memory latency under load; conv4_2 1.00-1.05x). Prefetching each tap's next block line
+//     made no difference with channel blocks (with channel planes: VGG-16 0.80-0.94x oneDNN's time
+//     instead of 0.73-0.90x);
 //   * OpenMP splits batch x output-channel blocks x spans; consecutive spans of one channel block share a
 //     thread, so its packed weights stay in L2.
 // 1x1 kernels go to PointwiseDirect (pointwise.h) instead, and layers of fewer than 8 input channels at
@@ -81,6 +85,7 @@ class SlidingWindowConv : public ConvMethod {
   int cb_ = 8;                 // input channels per block of the padded input (8, or C when below)
   int64_t cblocks_ = 0;        // channel blocks
   int64_t chunk_ = 1;          // channel blocks per pass
+  bool prefetch_rows_ = false; // compute() prefetches the input rows of the next span (plan() says why)
   bool span_major_ = false;    // work items ordered span-major (all weights fit in L2) or channel-block-major
   std::vector<int64_t> cols_;  // per-position input offsets of the wrapping blocks, from their in_off
   Buffer<float> padded_;          // [N][C/cb][HP][WP][cb]
