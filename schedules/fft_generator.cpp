@@ -29,6 +29,9 @@ class FftConv : public Generator<FftConv> {
   void generate() {
     // THE ALGORITHM
     Expr T = Fy.dim(0).extent(), nu = Fx.dim(1).extent();
+    // Bounded in all four dimensions, though only x and y have a border: bounds inference asks for
+    // channels outside [0, C) (bounded in x and y only, the pipeline failed: "Input buffer input is
+    // accessed at -2040, which is before the min (0) in dimension 2"), which read zeros here.
     Func in = BoundaryConditions::constant_exterior(input, 0.0f);
     // Tiles are numbered row by row, t = tx + tiles_x * ty: one tile index, so a block of the product's
     // tiles is full however few tiles a row of the image has (2 on a 28-wide layer with 16-point tiles).

@@ -49,6 +49,9 @@ class WinogradConv : public Generator<WinogradConv> {
       btw = bth = [f](Expr col, Expr row) { return constant_coefficient(f->bt, f->alpha, f->alpha, col, row); };
       atw = ath = [f](Expr col, Expr row) { return constant_coefficient(f->at, f->alpha, f->m, col, row); };
     }
+    // Bounded in all four dimensions, though only x and y have a border: the schedules read channels past
+    // C (vectors of channels rounded up) and take zeros there (bounded in x and y only, the pipeline
+    // failed: "Input buffer input is accessed at 512, which is beyond the max (511) in dimension 2").
     in = BoundaryConditions::constant_exterior(input, 0.0f);
     // Tile t = tx + tiles_x * ty of alpha_w x alpha_w inputs starts at output (tx * m_w, ty * m_h):
     // overlap-save. One tile index, so a block of the product's tiles is full however few tiles a row of

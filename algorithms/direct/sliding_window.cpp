@@ -219,7 +219,7 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
   // compute() reads the next row ahead where a thread's share of the padded input is more than its L2
   // holds: below that the rows it sweeps again stay there (VGG-16 conv4_1, 0.9 MB over 2 threads, took
   // 1.04x the time with it, 12 rounds).
-  const long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  const long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);  // 0 or -1 where glibc cannot tell: Zen 3's 512 KB
   prefetch_rows_ = p.n * cblocks_ * hp_ * wp_ * cb_ * int64_t(sizeof(float)) / planned_threads_ > (l2 > 0 ? l2 : 524288);
   partial_.resize(size_t(planned_threads_ * span_max_ * kblk));
   padded_.resize(size_t(p.n * cblocks_ * hp_ * wp_ * cb_));
