@@ -216,14 +216,14 @@ void SlidingWindowConv::plan(const ConvProblem& p) {
   chunk_ = (cblocks_ + passes - 1) / passes;
   span_major_ = kblocks_ * kblk * cblocks_ * cb_ * p.r * p.s <= kL2WeightFloats;
   planned_threads_ = omp_get_max_threads();
-  // compute() reads the next row ahead where a thread's share of the padded input is more than its L2
-  // holds: below that the rows it sweeps again stay there (VGG-16 conv4_1, 0.9 MB over 2 threads, took
-  // 1.04x the time with it, 12 rounds).
-  const long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);  // 0 or -1 where glibc cannot tell: Zen 3's 512 KB
-  prefetch_rows_ = p.n * cblocks_ * hp_ * wp_ * cb_ * int64_t(sizeof(float)) / planned_threads_ > (l2 > 0 ? l2 : 524288);
   partial_.resize(size_t(planned_threads_ * span_max_ * kblk));
   padded_.resize(size_t(p.n * cblocks_ * hp_ * wp_ * cb_));
   padded_.zero();  // the border and missing channels stay zero: execute() rewrites only the interior
+  // compute() reads the next row ahead on spans of one row (a whole-plane span has no next row) where a
+  // thread's share of the padded input is more than its L2 holds: below that the rows it sweeps again
+  // stay there (VGG-16 conv4_1, 0.9 MB over 2 threads, took 1.04x the time with it, 12 rounds).
+  const long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);  // 0 or -1 where glibc cannot tell: Zen 3's 512 KB
+  prefetch_rows_ = by_row && padded_.bytes() / size_t(planned_threads_) > size_t(l2 > 0 ? l2 : 524288);
   packed_w_.resize(size_t(kblocks_ * kblk * cblocks_ * cb_ * p.r * p.s));
   bias_.resize(size_t(kblocks_ * kblk));
   phases_.clear();
@@ -283,9 +283,7 @@ void SlidingWindowConv::compute(float* out) {
   // partial_ holds one span per thread planned for: never run wider than that.
   const int threads = std::min(omp_get_max_threads(), planned_threads_);
   // Rows the next span adds, from pf_row0 rows below a block's first input row: the last sh of the
-  // next output row's taps. Only spans of one row (whole-plane spans have no next row to read ahead), and
-  // where plan() found the input beyond L2.
-  const bool read_ahead = span_max_ == OW && prefetch_rows_;
+  // next output row's taps (where plan() set prefetch_rows_).
   const int64_t pf_rows = std::min(p.sh, p.eff_r()), pf_row0 = p.eff_r() + p.sh - pf_rows;
   auto row_floats = [&](int64_t nx) { return ((nx - 1) * p.sw + p.eff_s()) * cb_; };  // a block's input row
 #pragma omp parallel num_threads(threads)
@@ -323,7 +321,7 @@ void SlidingWindowConv::compute(float* out) {
               // row between taps, a pattern the hardware prefetchers miss, and the padded image of a large
               // layer is beyond L2. Once per span: in span-major order on its last filter block, the
               // closest to the next span.
-              if (read_ahead && blk.pos / OW + 1 < OH && (!span_major_ || kb == kblocks_ - 1))
+              if (prefetch_rows_ && blk.pos / OW + 1 < OH && (!span_major_ || kb == kblocks_ - 1))
                 for (int64_t b2 = 0; b2 < a.blocks; ++b2)
                   for (int64_t q = 0; q < pf_rows; ++q) {
                     const float* row = a.in + b2 * plane + (pf_row0 + q) * wp_ * cb_;

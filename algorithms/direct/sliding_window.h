@@ -85,7 +85,7 @@ class SlidingWindowConv : public ConvMethod {
   int cb_ = 8;                 // input channels per block of the padded input (8, or C when below)
   int64_t cblocks_ = 0;        // channel blocks
   int64_t chunk_ = 1;          // channel blocks per pass
-  bool prefetch_rows_ = false; // compute() prefetches the input rows of the next span (plan() says why)
+  bool prefetch_rows_ = false; // compute() prefetches the input rows of the next (one-row) span; plan() says why
   bool span_major_ = false;    // work items ordered span-major (all weights fit in L2) or channel-block-major
   std::vector<int64_t> cols_;  // per-position input offsets of the wrapping blocks, from their in_off
   Buffer<float> padded_;          // [N][C/cb][HP][WP][cb]
