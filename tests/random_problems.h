@@ -98,6 +98,9 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   ConvProblem columns;  // direct 1x1: two passes of 150 channels, two columns of 336 + 331 positions, K % 4 = 2
   columns.n = 2, columns.c = 300, columns.k = 10, columns.h = 23, columns.w = 29;
   v.push_back(columns);
+  ConvProblem even;  // direct 1x1: two columns of 392 positions (49 vectors of 8: blocks of 3, then 2 + 2)
+  even.n = 1, even.c = 300, even.k = 10, even.h = 28, even.w = 28;
+  v.push_back(even);
   // Halide's positions-in-lanes builds: whole items (96 positions per image: 4 of 24 with AVX2, 2 of 48 with
   // AVX-512), a tail pass, a partial filter block, on an 8x12 plane and a 4x24 one (direct takes planes at
   // most 15 wide flat: halide_conv.cpp).
