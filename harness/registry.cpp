@@ -21,7 +21,7 @@ std::vector<std::string> default_variants(const std::string& method, const std::
   if (method == "fft" && impl == "halide") return {"tile8", "tile16", "tile32"};  // whole-image is FFTW's
   if (method == "fft") return {"whole", "tile8", "tile16", "tile32"};
   if (method == "winograd") return {"F2", "F4", "F6"};
-  if (method == "im2col" && impl == "plain") return {"", "dnnl"};  // OpenBLAS's GEMM, oneDNN's GEMM
+  if (method == "im2col" && impl == "plain") return {"", "dnnl", "convlab"};  // OpenBLAS's, oneDNN's, convlab's GEMM
   return {""};
 }
 

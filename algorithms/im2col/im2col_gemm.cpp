@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "../kernel_layout.h"
 #include "../phase_timer.h"
@@ -15,8 +16,9 @@
 namespace convlab {
 
 Im2colGemmConv::Im2colGemmConv(std::string variant) : variant_(std::move(variant)) {
-  if (!variant_.empty() && variant_ != "dnnl")
-    throw ProblemError("variant: im2col's GEMM is OpenBLAS's (no variant) or oneDNN's (dnnl), not '" + variant_ + "'");
+  if (!variant_.empty() && variant_ != "dnnl" && variant_ != "convlab")
+    throw ProblemError("variant: im2col's GEMM is OpenBLAS's (no variant), oneDNN's (dnnl) or convlab's own (convlab), not '" +
+                       variant_ + "'");
 }
 
 void Im2colGemmConv::plan(const ConvProblem& p) {
@@ -41,15 +43,23 @@ void Im2colGemmConv::plan(const ConvProblem& p) {
   panel_rows_ = std::min(rows, (rows + panels - 1) / panels);  // equal panels, so the last is not a sliver
   panel_floats_ = pointwise_ ? 0 : crs * panel_rows_ * OW;
   col_.resize(size_t(panel_floats_ * (own_panels_ ? threads_ : 1)));
-  w_.resize(size_t(p.k * p.c * p.r * p.s));
-  bias_.resize(size_t(p.k));
+  const bool blas = !own_gemm();
+  w_.resize(blas ? size_t(p.k * crs) : 0);
+  bias_.resize(blas ? size_t(p.k) : 0);
+  if (!blas) own_gemm_.plan(p.k, crs, pointwise_ ? OH * OW : panel_rows_ * OW, threads_);
   phases_.clear();
 }
 
 void Im2colGemmConv::set_weights(const float* w, const float* bias) {
   PhaseTimer t;
-  xcorr_weights(p_, w, w_.data());
-  bias_or_zero(p_, bias, bias_.data());
+  if (own_gemm()) {
+    std::vector<float> xw(size_t(p_.k * p_.c * p_.r * p_.s));
+    xcorr_weights(p_, w, xw.data());
+    own_gemm_.set_weights(xw.data(), p_.bias ? bias : nullptr);
+  } else {
+    xcorr_weights(p_, w, w_.data());
+    bias_or_zero(p_, bias, bias_.data());
+  }
   weight_ms_ = t.ms();
 }
 
@@ -102,22 +112,25 @@ void Im2colGemmConv::execute(const float* input, float* output) {
         PhaseTimer t;
         for (int64_t oy0 = OH * tid / threads; oy0 < end; oy0 += panel_rows_) {
           const int64_t oy1 = std::min(end, oy0 + panel_rows_);
-          for (int64_t k = 0; k < p.k; ++k) std::fill(y + k * OHW + oy0 * OW, y + k * OHW + oy1 * OW, bias_[size_t(k)]);
+          if (!own_gemm())
+            for (int64_t k = 0; k < p.k; ++k) std::fill(y + k * OHW + oy0 * OW, y + k * OHW + oy1 * OW, bias_[size_t(k)]);
           for (int64_t c = 0; c < p.c; ++c)
             for (int64_t ky = 0; ky < p.r; ++ky) lower(image, c, ky, oy0, oy1, col);
           copy_ms += t.lap();
-          gemm(col, (oy1 - oy0) * OW, y + oy0 * OW);
+          gemm(col, (oy1 - oy0) * OW, y + oy0 * OW, int(tid));
           gemm_ms += t.lap();
         }
       }
       continue;
     }
     PhaseTimer t;
+    if (!own_gemm()) {
 #pragma omp parallel for schedule(static)
-    for (int64_t k = 0; k < p.k; ++k) std::fill(y + k * OHW, y + (k + 1) * OHW, bias_[size_t(k)]);
+      for (int64_t k = 0; k < p.k; ++k) std::fill(y + k * OHW, y + (k + 1) * OHW, bias_[size_t(k)]);
+    }
     copy_ms += t.lap();
     if (pointwise_) {
-      gemm(image, OHW, y);
+      gemm(image, OHW, y, -1);
       gemm_ms += t.lap();
       continue;
     }
@@ -129,7 +142,7 @@ void Im2colGemmConv::execute(const float* input, float* output) {
       for (int64_t c = 0; c < p.c; ++c)
         for (int64_t ky = 0; ky < p.r; ++ky) lower(image, c, ky, oy0, oy1, col_.data());
       copy_ms += t.lap();
-      gemm(col_.data(), (oy1 - oy0) * OW, y + oy0 * OW);
+      gemm(col_.data(), (oy1 - oy0) * OW, y + oy0 * OW, -1);
       gemm_ms += t.lap();
     }
   }
@@ -137,9 +150,14 @@ void Im2colGemmConv::execute(const float* input, float* output) {
 }
 
 // Y[K][cols] += W[K][C*R*S] * col[C*R*S][cols], row-major; Y's rows are OH*OW apart (a panel of the output).
-void Im2colGemmConv::gemm(const float* col, int64_t cols, float* y) const {
+void Im2colGemmConv::gemm(const float* col, int64_t cols, float* y, int slot) {
   const ConvProblem& p = p_;
   const int64_t OHW = p.oh() * p.ow(), CRS = p.c * p.r * p.s;
+  if (own_gemm()) {
+    if (slot >= 0) own_gemm_.run_serial(col, cols, y, OHW, cols, slot);
+    else own_gemm_.run(col, cols, 0, y, OHW, 0, 1, cols);
+    return;
+  }
   if (variant_ == "dnnl") {
     if (dnnl_sgemm('N', 'N', p.k, cols, CRS, 1.0f, w_.data(), CRS, col, cols, 1.0f, y, OHW) != dnnl_success)
       throw std::runtime_error("im2col/dnnl: dnnl_sgemm failed on " + p.descriptor());
@@ -149,6 +167,21 @@ void Im2colGemmConv::gemm(const float* col, int64_t cols, float* y) const {
               col, int(cols), 1.0f, y, int(OHW));
 }
 
-double Im2colGemmConv::actual_flops() const { return p_.flops(); }
+double Im2colGemmConv::actual_flops() const {
+  if (!own_gemm()) return p_.flops();
+  // convlab's GEMM computes whole vectors: each call's columns, rounded up to one.
+  const ConvProblem& p = p_;
+  const int64_t OH = p.oh(), OW = p.ow();
+  int64_t cols = 0;  // per image
+  if (pointwise_) {
+    cols = BlockedGemm::computed_cols(OH * OW);
+  } else {
+    const int64_t shares = own_panels_ ? threads_ : 1;
+    for (int64_t t = 0; t < shares; ++t)
+      for (int64_t oy0 = OH * t / shares, end = OH * (t + 1) / shares; oy0 < end; oy0 += panel_rows_)
+        cols += BlockedGemm::computed_cols((std::min(end, oy0 + panel_rows_) - oy0) * OW);
+  }
+  return 2.0 * double(p.n) * double(p.k) * double(p.c * p.r * p.s) * double(cols);
+}
 
 }  // namespace convlab

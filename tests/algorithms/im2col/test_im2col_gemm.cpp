@@ -24,7 +24,7 @@ TEST_CASE("im2col with a panel per thread: uneven row shares, stride, batch and 
   const int before = omp_get_max_threads();
   for (int threads : {2, 3, 1})
     for (const ConvProblem& p : {same, strided})
-      for (const char* variant : {"", "dnnl"}) {
+      for (const char* variant : {"", "dnnl", "convlab"}) {
         set_threads(threads);
         INFO(threads << " threads, " << p.descriptor() << ", variant '" << variant << "'");
         auto m = make_method({"im2col", "plain", variant});
