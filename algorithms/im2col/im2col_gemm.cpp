@@ -149,7 +149,8 @@ void Im2colGemmConv::execute(const float* input, float* output) {
   phases_ = {{"weight_transform", weight_ms_}, {"input_transform", copy_ms / threads}, {"multiply", gemm_ms / threads}};
 }
 
-// Y[K][cols] += W[K][C*R*S] * col[C*R*S][cols], row-major; Y's rows are OH*OW apart (a panel of the output).
+// Y[K][cols] += W[K][C*R*S] * col[C*R*S][cols] (convlab's GEMM: = bias + W * col), row-major; Y's rows are
+// OH*OW apart (a panel of the output).
 void Im2colGemmConv::gemm(const float* col, int64_t cols, float* y, int slot) {
   const ConvProblem& p = p_;
   const int64_t OHW = p.oh() * p.ow(), CRS = p.c * p.r * p.s;
