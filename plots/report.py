@@ -65,7 +65,10 @@ def build(run_dir):
     md += ["", acc_text, "", mem_text, ""]
     md += ["Times are medians over repetitions (Google Benchmark, manual time, threads pinned per run); GFLOP/s are "
            "direct-equivalent (2·N·K·OH·OW·C·R·S / time), so methods that do less arithmetic can exceed the machine's "
-           "peak. oneDNN is a peer, never a winner; its layout reorders are timed apart (untimed_ms), as benchdnn does.", ""]
+           "peak. oneDNN is a peer, never a winner; its layout reorders are timed apart (untimed_ms), as benchdnn does. "
+           "A win counts as \"by more than the timings' spread\" where the winner's median plus one standard deviation "
+           "of its repetitions stays below the runner-up's median minus one of its; the other wins are within the "
+           "noise of this run and may go the other way in the next.", ""]
     md += ["## Winners", ""] + winners_table(rows) + [""]
     md += ["## Each implementation against oneDNN, the peak and plain", ""] + summary.method_table(rows, info) + [""]
     scaling = summary.thread_scaling(rows, info)

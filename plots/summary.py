@@ -9,8 +9,19 @@ def _fmt_ratio(x):
     return f"{x:.2f}×"
 
 
+def clear_of_noise(win, runner):
+    """Whether a win is larger than the timings' own spread: the winner's median plus one standard deviation
+    of its repetitions still below the runner-up's median minus one of its. On a shared host two runs of the
+    same code can differ by 1.5x (plain direct and im2col's variant convlab run one GEMM on 1x1 layers), so a
+    win inside the spread says which arm the noise favoured, not which method is faster."""
+    if not runner or win["stddev_ms"] is None or runner["stddev_ms"] is None:
+        return False
+    return win["median_ms"] + win["stddev_ms"] < runner["median_ms"] - runner["stddev_ms"]
+
+
 def win_statements(rows):
-    """One sentence per (kernel size, stride) group: which method won how many problems, by how much."""
+    """One sentence per (kernel size, stride) group: which method won how many problems (and how many of those
+    by more than the timings' spread), by how much."""
     wins = winners(rows)
     groups = defaultdict(list)
     for (problem, threads), (win, runner, peer) in wins.items():
@@ -24,10 +35,13 @@ def win_statements(rows):
         variants = Counter(w["variant"] for w, _, _ in entries if w["method"] == top and w["variant"])
         vtxt = f" ({variants.most_common(1)[0][0]} most often)" if variants else ""
         others = ", ".join(f"{m} {c}" for m, c in counts.most_common()[1:])
+        clear = sum(1 for w, ru, _ in entries if w["method"] == top and clear_of_noise(w, ru))
         sentence = (f"{r}×{s} stride {stride}: {top}{vtxt} won {n} of {len(entries)} problems"
+                    + f" ({clear} by more than the timings' spread)"
                     + (f", median {_fmt_ratio(median(speed))} over the runner-up" if speed else "")
                     + (f" (others: {others})" if others else "") + ".")
-        out.append({"kernel": f"{r}x{s}", "stride": stride, "winner": top, "wins": n, "problems": len(entries),
+        out.append({"kernel": f"{r}x{s}", "stride": stride, "winner": top, "wins": n, "clear_wins": clear,
+                    "problems": len(entries),
                     "median_speedup": median(speed) if speed else None, "sentence": sentence})
     return out
 

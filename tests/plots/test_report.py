@@ -40,6 +40,25 @@ def independent_winners(path):
     return groups
 
 
+def independent_clear_wins(path):
+    """(kernel, stride, method) -> wins whose median + 1 s.d. is below the runner-up's (another method's)
+    median - 1 s.d., recomputed with the csv module alone."""
+    rows = defaultdict(list)
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["status"] == "ok" and r["method"] != "onednn":
+                rows[(r["problem"], r["threads"])].append(r)
+    clear = Counter()
+    for group in rows.values():
+        group.sort(key=lambda r: float(r["median_ms"]))
+        win = group[0]
+        runner = next((r for r in group if r["method"] != win["method"]), None)
+        if runner and (float(win["median_ms"]) + float(win["stddev_ms"])
+                       < float(runner["median_ms"]) - float(runner["stddev_ms"])):
+            clear[(f'{win["r"]}x{win["s"]}', win["stride"], win["method"])] += 1
+    return clear
+
+
 def middle(values):
     """The median, written out here so that the test does not share the report's statistics code."""
     v = sorted(values)
@@ -101,18 +120,24 @@ def main():
 
     # The summary's sentences against an independent count.
     expected = independent_winners(os.path.join(run, "results.csv"))
+    clear = independent_clear_wins(os.path.join(run, "results.csv"))
     summary = open(os.path.join(run, "summary.txt")).read()
     for (kernel, stride), counts in expected.items():
         top, n = counts.most_common(1)[0]
         total = sum(counts.values())
         r, s = kernel.split("x")
-        pattern = rf"{r}×{s} stride {stride}: (\w+)[^.]*? won (\d+) of (\d+) problems"
+        pattern = rf"{r}×{s} stride {stride}: (\w+)[^.]*? won (\d+) of (\d+) problems \((\d+) by more than"
         m = re.search(pattern, summary)
         check(m is not None, f"summary has a sentence for {kernel} stride {stride}")
         if m:
             check(int(m.group(2)) == n and int(m.group(3)) == total and counts[m.group(1)] == n,
                   f"{kernel} stride {stride}: summary says {m.group(1)} won {m.group(2)} of {m.group(3)}, "
                   f"recomputed {top} {n} of {total}")
+            want = clear[(kernel, stride, m.group(1))]
+            check(int(m.group(4)) == want,
+                  f"{kernel} stride {stride}: summary says {m.group(4)} wins beyond the spread, recomputed {want}")
+    check(sum(clear.values()) > 0 and sum(clear.values()) < sum(sum(c.values()) for c in expected.values()),
+          f"the fixture has wins both beyond and within the spread ({sum(clear.values())} beyond)")
     # The thread-scaling table against an independent recomputation: direct/plain's median speedup.
     expected_speedup = independent_median_speedup(os.path.join(run, "results.csv"), "direct", "plain")
     m = re.search(r"\| direct/plain \| (\d+) \| ([0-9.]+)× ", md)
