@@ -69,15 +69,14 @@ void BlockedGemm::run(const float* x, int64_t ldx, int64_t xstride, float* y, in
     const int64_t n = item / (col.count * groups), pb = item / groups % col.count, g = item % groups;
     const int64_t x0 = std::min(cols, pb * col.width), x1 = std::min(cols, x0 + col.width);
     column(x + n * xstride, ldx, y + n * ystride, ldy, x0, x1, g * kblocks_ / groups, (g + 1) * kblocks_ / groups,
-           panels_.data() + size_t(omp_get_thread_num()) * size_t(panels_.size() / size_t(planned_threads_)));
+           panel(omp_get_thread_num()));
   }
 }
 
 void BlockedGemm::run_serial(const float* x, int64_t ldx, float* y, int64_t ldy, int64_t cols, int slot) {
   const Columns col = columns(cols);
-  float* panel = panels_.data() + size_t(slot) * size_t(panels_.size() / size_t(planned_threads_));
   for (int64_t pb = 0; pb < col.count; ++pb)
-    column(x, ldx, y, ldy, pb * col.width, std::min(cols, (pb + 1) * col.width), 0, kblocks_, panel);
+    column(x, ldx, y, ldy, pb * col.width, std::min(cols, (pb + 1) * col.width), 0, kblocks_, panel(slot));
 }
 
 void BlockedGemm::column(const float* x, int64_t ldx, float* y, int64_t ldy, int64_t x0, int64_t x1, int64_t kb0,

@@ -15,8 +15,9 @@
 //     column of X, sized to L2, into per-block panels [chunk][lanes x NV] (zero past the column's end), then
 //     runs every filter block of the work item over it, accumulating in Y itself (the first pass starts
 //     from the bias). Reading X in place with a stride instead took 1.15x the time (geomean; same-run A/B,
-//     ResNet-50's 15 1x1 layers, 1 thread); so did filter blocks innermost over a block's panel (BLIS's
-//     order; 0.83-1.2x per layer, nothing consistent, 1 thread);
+//     ResNet-50's 15 1x1 layers, 1 thread). Filter blocks innermost over one register block's panel instead
+//     (BLIS's order: that panel in L1, the weights from L2) moved ResNet-50's 1x1 layers by 0.89-1.20x,
+//     nothing consistent (1 thread, 5 rounds);
 //   * a column's vectors go 3 at a time but 2 + 2 rather than 3 + 1 at its end (7x7 planes: 3 + 2 + 2); a
 //     block with a partial last vector writes through a small tile, so only real columns are stored;
 //   * threads (OpenMP) split batch x columns x groups of filter blocks (more groups only when there are
@@ -51,6 +52,7 @@ class BlockedGemm {
     int64_t count, width;  // columns of X per call, each `width` wide (a whole number of vectors) but the last
   };
   Columns columns(int64_t cols) const;
+  float* panel(int slot) { return panels_.data() + size_t(slot) * (panels_.size() / size_t(planned_threads_)); }
   // Y = bias + W X on columns [x0, x1) and filter blocks [kb0, kb1), with the panel at `panel`.
   void column(const float* x, int64_t ldx, float* y, int64_t ldy, int64_t x0, int64_t x1, int64_t kb0, int64_t kb1,
               float* panel) const;
