@@ -149,44 +149,71 @@ Func padded_input(const In& input, bool positions_in_lanes) {
 // the whole plane is one row, so positions fill vectors whatever the image's width. With filters in the
 // lanes instead (the filters-in-lanes product above), ResNet-50's 1x1 layers took 1.3-3.6x the plain
 // kernel's time (Xeon, 2 threads; 56x56 layers the worst).
-// A parallel item is one weight block (kFilterBlock filters) x kPointwiseColumns positions (3 vectors;
-// the last item of a plane shifts inwards, so the host needs planes of at least that many); items of
-// one filter block are consecutive, so its weights stay cached. Its sums take the channels in passes of
-// kChunkPositions: a pass's input (128 channels x 48 positions, 24 KB) stays in L1 while each register
-// block of filters runs over it. The register blocks of an item are unrolled too: with a loop over them,
+// A parallel item is a column of kPointwiseColumns positions (3 vectors; the last column of a plane shifts
+// inwards, so the host needs planes of at least that many) x every filter, as BlockedGemm's
+// (algorithms/gemm/blocked_gemm.h) column: the column's input is packed first, [C][3 vectors], into one
+// contiguous panel that every filter block then reads from L1 and L2, and the filter blocks' weights
+// stream past it. Items were one filter block x a column read in place, a filter block's items consecutive
+// to keep its weights cached: each channel of a pass was a row of its own plane (128 rows 3-12 KB apart,
+// more 4 KB pages than the L1 TLB holds), and a column's input was fetched again for every filter block.
+// Paired A/B with the groups below, new / old time, ResNet-50's 1x1 layers of 56x56, 28x28 and 14x14 and
+// the two shortcuts gathered to them: im2col, 2 threads (6 rounds), 0.71-1.10x, median 0.88x over 12
+// layers; 1 thread 0.79-1.14x, median 0.90x; direct (56x56 and 28x28), 2 threads, 0.77-1.17x, median
+// 0.93x over 8 (res3_down, first 1.56x, 0.96x over 8 more rounds). Halide's prefetch of the next column's
+// input (at in_task) changed nothing (0.90-1.06x, 1 thread); two register blocks per column took
+// 0.99-1.33x the time (a pass's panel and weights, 32 KB, fill L1).
+// Where the weights are more than kCachedWeights floats (half the Zen3's L2; ResNet-50's res3_down and res4
+// and res5 layers), or a plane has fewer than kMinItems columns (14x14: 9, too few to share between two
+// threads evenly), the filters are split into groups of kGroupBlocks filter blocks, and an item is a column x
+// a group, one group's items consecutive: its weights (AVX2: 128 KB over 256 channels) are reused from L2 by
+// every column instead of all the weights streaming past each one, at the price of packing each column once
+// per group. (The group's size is a constant: with the groups per plane computed at run time, Halide 14's
+// bounds put the item's rows at -17.) Same-run A/B, grouped / all filters per item, 2 threads: res4_1x1a
+// 0.65x, res3_down 0.79x; 14x14 layers 0.94-1.47x (1 thread 1.00-1.03x). Groups of 4 blocks: 0.99-1.09x.
+// Its sums, one filter block x the column, take the channels in passes of kChunkPositions: a pass's panel
+// (128 channels x 24 positions, 12 KB with AVX2) and the block's weights share L1 while each register
+// block of filters runs over it. The register blocks of an item are unrolled: with a loop over them,
 // Halide left the block's filter k as ((kq + base*4)*8 + j) % 32 (its simplifier factors kq*8 + base*32
 // and then cannot reduce the modulus), so each of the 8 broadcast weights had an address of its own, and
 // LLVM, short of registers for 8 pointers, rebuilt 4 of them in vector registers on every channel. Unrolled,
-// the 8 are constant offsets from one pointer. Paired A/B (direct), new / old time, ResNet-50's 1x1 layers
-// of 56x56 and 28x28 and res3_down: 2 threads 0.86-0.99x (8 layers), 1 thread 0.84-0.94x (3 layers).
-// `in` is the generator's padded input (padded_input: the input itself in these builds), inlined.
+// the 8 are constant offsets from one pointer (2 threads 0.86-0.99x, 1 thread 0.84-0.94x the time).
+// `in` is the generator's padded input (padded_input: the input itself in these builds): the panel.
 template <typename Gen>
 void positions_in_lanes_product(Gen& g, Func in, Func sums, const Var& x, const Var& y, const Var& k, const Var& n,
                                 const RDom& rd, const std::string& method) {
-  constexpr int kChunkPositions = 128;
+  constexpr int kChunkPositions = 128, kMinItems = 16, kGroupBlocks = 8, kCachedWeights = 64 * 1024;
   const int V = kVectorLanes, F = kFilterBlock, cols = kPointwiseColumns, filters = kPointwiseFilters;
   Func output = g.output;
   g.output.dim(2).set_min(0);
   const Expr dense = g.weights.dim(1).extent() == 1 && g.weights.dim(2).extent() == 1 && g.stride_x == 1 &&
                      g.stride_y == 1 && g.pad_left == 0 && g.pad_top == 0;
-  in.compute_inline();
-  Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, t{"t"}, task{"task"}, in_task{"in_task"};
-  // Items are short (res2's 1x1 layers: 48 positions x 32 filters x 64 channels, under a microsecond),
-  // so a task of the thread pool takes up to 16 consecutive ones, keeping at least 16 tasks: one item per
-  // task spent 12% of the time in the pool's mutex (perf).
-  const Expr width = g.output.dim(0).extent(), rows = g.output.dim(1).extent();
-  const Expr items = (width + cols - 1) / cols * ((g.output.dim(2).extent() + F - 1) / F) * rows * g.output.dim(3).extent();
-  output.specialize(dense && width >= cols)
-      .split(k, ko, ki, F, TailStrategy::GuardWithIf)
-      .split(x, xo, xi, cols, TailStrategy::ShiftInwards)
-      .reorder(xi, ki, xo, ko, y, n)
-      .fuse(xo, ko, t).fuse(t, y, t).fuse(t, n, t)
-      .split(t, task, in_task, clamp(items / 16, 1, 16), TailStrategy::GuardWithIf)
-      .parallel(task)
-      .vectorize(xi, V);
+  Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, kg{"kg"}, t{"t"}, task{"task"}, in_task{"in_task"};
+  // Items can be short (res2_1x1a: 24 positions x 64 filters x 64 channels, about 2 us), so a task of the
+  // thread pool takes up to 16 consecutive ones, keeping at least 16 tasks: one item per task spent 12%
+  // of the time in the pool's mutex (perf, items of one filter block).
+  const Expr width = g.output.dim(0).extent();
+  const Expr columns = (width + cols - 1) / cols * g.output.dim(1).extent() * g.output.dim(3).extent();
+  const Expr groups = (g.output.dim(2).extent() + kGroupBlocks * F - 1) / (kGroupBlocks * F);
+  auto items = [&](Stage out, Expr count, bool grouped) {
+    out.split(k, ko, ki, F, TailStrategy::GuardWithIf);
+    if (grouped) out.split(ko, kg, ko, kGroupBlocks, TailStrategy::GuardWithIf);
+    out.split(x, xo, xi, cols, TailStrategy::ShiftInwards);
+    if (grouped)
+      out.reorder(xi, ki, ko, xo, kg, y, n).fuse(xo, kg, t).fuse(t, y, t);
+    else
+      out.reorder(xi, ki, ko, xo, y, n).fuse(xo, y, t);
+    out.fuse(t, n, t)
+        .split(t, task, in_task, clamp(count / 16, 1, 16), TailStrategy::GuardWithIf)
+        .parallel(task)
+        .vectorize(xi, V);
+  };
+  const Expr weights_fit = g.weights.dim(3).extent() * g.output.dim(2).extent() <= kCachedWeights;
+  items(output.specialize(dense && width >= cols && columns >= kMinItems && weights_fit), columns, false);
+  items(output.specialize(dense && width >= cols), columns * groups, true);
   output.specialize_fail(method + " positions_in_lanes: only 1x1, unit-stride, unpadded layers of at least " +
                          std::to_string(cols) + " positions per row");
-  sums.compute_at(output, in_task).bound_extent(x, cols).bound_extent(k, F).vectorize(x, V);
+  in.compute_at(output, in_task).bound_extent(in.args()[0], cols).vectorize(in.args()[0], V);
+  sums.compute_at(output, ko).bound_extent(x, cols).bound_extent(k, F).vectorize(x, V);
   Var kq{"kq"}, kk{"kk"}, xv{"xv"}, xl{"xl"};
   RVar co{"co"}, ci{"ci"};
   sums.update()

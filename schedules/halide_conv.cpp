@@ -287,7 +287,9 @@ class HalideLayerConv : public HalideMethod {
   // such planes faster flat (flat_plane), its filters in the lanes: paired, Zen3, new / old time, 8 rounds,
   // 1 thread 0.84-0.88x on res4_1x1b, res4_1x1c and res5_1x1a; 2 threads 0.85-0.92x on res4_1x1b,
   // res5_1x1a and res4_down, but 1.00-1.19x on res4_1x1c (three runs). im2col's flat build took 1.08-1.20x
-  // there, so it keeps the lanes.
+  // there, so it keeps the lanes. With that build's packed columns and filter groups (common.h), direct's
+  // 14x14 layers still took 0.67-1.23x the flat build's time at 2 threads and 1.03-1.17x at 1 thread (5
+  // rounds, res4_1x1b, res4_1x1c, res5_1x1a, res4_down): they stay flat.
   bool pointwise_build(const ConvProblem& d) const {
     const int64_t hw = d.h * d.w, cols = convlab_halide::kPointwiseColumns;
     if (method_ == "direct" && d.ow() <= kFlatWidth) return false;

@@ -103,10 +103,11 @@ inline std::vector<ConvProblem> random_problems(int count, unsigned seed) {
   v.push_back(even);
   // Halide's positions-in-lanes builds: whole items (96 positions per image: 4 of 24 with AVX2, 2 of 48 with
   // AVX-512), a tail pass, a partial filter block, on an 8x12 plane and a 4x24 one (direct takes planes at
-  // most 15 wide flat: halide_conv.cpp).
+  // most 15 wide flat: halide_conv.cpp); the second has two groups of filters (common.h's kGroupBlocks, for
+  // planes of few items), the last one partial.
   for (int64_t w : {12, 24}) {
     ConvProblem planes;
-    planes.n = 2, planes.c = 131, planes.k = 37, planes.h = 96 / w, planes.w = w;
+    planes.n = 2, planes.c = 131, planes.k = w == 24 ? 137 : 37, planes.h = 96 / w, planes.w = w;
     v.push_back(planes);
   }
   // Strided 1x1 layers (one padded) that Halide direct and im2col run dense on gathered positions
