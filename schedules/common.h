@@ -126,8 +126,8 @@ inline void filters_in_lanes_products_by_width(Stage update, Expr width, Expr on
 }
 
 // The layer pipelines' (direct, im2col) zero-padded input. The positions-in-lanes builds
-// (positions_in_lanes_product) take only layers that read no border: there it is the input itself, so
-// that its loads stay dense vector loads.
+// (positions_in_lanes_product) take only layers that read no border: there it is a copy of the input
+// with no boundary condition, which that build computes per column as its packed panel.
 template <typename In>
 Func padded_input(const In& input, bool positions_in_lanes) {
   if (!positions_in_lanes) return BoundaryConditions::constant_exterior(input, 0.0f);

@@ -44,8 +44,8 @@ class Im2colConv : public Generator<Im2colConv> {
     if (auto_schedule) {
       convlab_halide::set_layer_estimates(*this);
     } else if (positions_in_lanes) {
-      // A dense 1x1 layer's lowered matrix, [c][positions], is its input: nothing is copied (as the plain
-      // method's no-copy path).
+      // A dense 1x1 layer's lowered matrix, [c][positions], is its input: nothing is lowered (as the plain
+      // method's no-copy path); the product packs the input's columns as a GEMM packs its panels (common.h).
       col.compute_inline();
       convlab_halide::positions_in_lanes_product(*this, in, gemm, x, y, k, n, rd, "im2col");
     } else {
