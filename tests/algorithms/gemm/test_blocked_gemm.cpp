@@ -13,6 +13,7 @@
 
 #include "gemm/blocked_gemm.h"
 #include "threads.h"
+#include "tolerance.h"
 
 using namespace convlab;
 
@@ -41,7 +42,7 @@ TEST_CASE("BlockedGemm: Y = bias + W X on every blocking edge, threaded and seri
     for (float& v : w) v = dist(rng);
     for (float& v : bias) v = dist(rng);
     for (float& v : x) v = dist(rng);
-    // The float64 product, and the tolerance of a sum of d fp32 products (algorithms/tolerance.h's rule).
+    // The float64 product, and the tolerance of a sum of d fp32 products: a 1x1 layer's of d channels.
     std::vector<double> ref(size_t(s.batch * s.k * s.cols));
     double largest = 0;
     for (int64_t n = 0; n < s.batch; ++n)
@@ -52,7 +53,9 @@ TEST_CASE("BlockedGemm: Y = bias + W X on every blocking edge, threaded and seri
           ref[size_t((n * s.k + k) * s.cols + j)] = acc;
           largest = std::max(largest, std::fabs(acc));
         }
-    const double u = 5.960464477539063e-08, tol = 8.0 * u * std::sqrt(double(s.d)) + 4.0 * u;
+    ConvProblem sum;
+    sum.c = s.d;
+    const double tol = fp32_sum_tolerance(sum);
     auto check = [&](const std::vector<float>& y, int64_t batch) {
       double worst = 0;
       int64_t touched = 0;
