@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "Halide.h"
+#include "../algorithms/cache_budget.h"
 #include "filter_block.h"
 
 namespace convlab_halide {
@@ -162,8 +163,8 @@ Func padded_input(const In& input, bool positions_in_lanes) {
 // 0.93x over 8 (res3_down, first 1.56x, 0.96x over 8 more rounds). Halide's prefetch of the next column's
 // input (at in_task) changed nothing (0.90-1.06x, 1 thread); two register blocks per column took
 // 0.99-1.33x the time (a pass's panel and weights, 32 KB, fill L1).
-// Where the weights are more than kCachedWeights floats (half the Zen3's L2; ResNet-50's res3_down and res4
-// and res5 layers), or a plane has fewer than kMinItems columns (14x14: 9, too few to share between two
+// Where the weights are more than kCachedWeights floats (half a Zen 3 core's L2; ResNet-50's res3_down and
+// res4 and res5 layers), or a plane has fewer than kMinItems columns (14x14: 9, too few to share between two
 // threads evenly), the filters are split into groups of kGroupBlocks filter blocks, and an item is a column x
 // a group, one group's items consecutive: its weights (AVX2: 128 KB over 256 channels) are reused from L2 by
 // every column instead of all the weights streaming past each one, at the price of packing each column once
@@ -181,7 +182,8 @@ Func padded_input(const In& input, bool positions_in_lanes) {
 template <typename Gen>
 void positions_in_lanes_product(Gen& g, Func in, Func sums, const Var& x, const Var& y, const Var& k, const Var& n,
                                 const RDom& rd, const std::string& method) {
-  constexpr int kChunkPositions = 128, kMinItems = 16, kGroupBlocks = 8, kCachedWeights = 64 * 1024;
+  constexpr int kChunkPositions = 128, kMinItems = 16, kGroupBlocks = 8;
+  constexpr int kCachedWeights = int(convlab::kL2BudgetFloats);  // algorithms/cache_budget.h
   const int V = kVectorLanes, F = kFilterBlock, cols = kPointwiseColumns, filters = kPointwiseFilters;
   Func output = g.output;
   g.output.dim(2).set_min(0);

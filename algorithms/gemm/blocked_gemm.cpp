@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../cache_budget.h"
 #include "../direct/positions_block.h"
 
 namespace convlab {
@@ -13,9 +14,9 @@ namespace {
 using namespace positions_in_lanes;  // the register block: kMR filters x kNV vectors of positions
 // Depth per pass: a filter block's packed weights (256 x MR floats, 4 or 8 KB) stay in L1.
 constexpr int64_t kMaxChunk = 256;
-// Floats of X in one column of one pass (256 KB, half of a Zen 3 core's 512 KB L2): read once per filter
+// Floats of X in one column of one pass (cache_budget.h: half a Zen 3 core's L2): read once per filter
 // block.
-constexpr int64_t kColumnFloats = 65536;
+constexpr int64_t kColumnFloats = kL2BudgetFloats;
 
 }  // namespace
 
