@@ -232,6 +232,10 @@ class WinogradConv : public Generator<WinogradConv> {
     // Transforms: common.h's stages with the roles of tiles and channels (filters) swapped, a vector of tiles
     // and a block of kTransformTiles channels (filters) per item.
     convlab_halide::lanes_per_tile(V, per_band, a, b, c, t, n, vec, kItemsPerTask);
+    // V's tiles are aligned to the products' blocks of kLaneTiles: Halide computed them only for the tiles
+    // M needs, rounded up to a vector, and a block of 16 read tiles 8-15 of images of at most 8 tiles
+    // (F(4,3) and F(6,3) on 7x7: 4) where nothing had written them (test_halide_initialized.cpp).
+    V.align_bounds(t, kLaneTiles);
     transform_pass(V, rj, b, alpha, [&](Stage s) {
       convlab_halide::tile_blocked_transform(s, a, b, c, t, n, rj, vec, kTransformTiles, kItemsPerTask);
     });
