@@ -18,6 +18,14 @@ class DirectConv : public Generator<DirectConv> {
   // positions_in_lanes_product), which the host passes as one row of H x W positions; the build fails any
   // other layer with an error.
   GeneratorParam<bool> positions_in_lanes{"positions_in_lanes", false};
+  // The schedule for layers whose output rows are at most kNarrowRow wide (ResNet-50's 7x7 planes): the
+  // plane's positions in one index, register blocks wrapping rows (schedule_wrapped_rows).
+  GeneratorParam<bool> wrapped_rows{"wrapped_rows", false};
+  Input<int>* out_width = nullptr;  // that build's input after pad_top: the output's width
+
+  void configure() {
+    if (wrapped_rows) out_width = add_input<int>("out_width");
+  }
 
   void generate() {
     // THE ALGORITHM
@@ -28,14 +36,27 @@ class DirectConv : public Generator<DirectConv> {
     };
     weights.dim(0).set_bounds(0, convlab_halide::kFilterBlock);
     rd = RDom(0, weights.dim(1).extent(), 0, weights.dim(2).extent(), 0, weights.dim(3).extent(), "rd");
-    conv(x, y, k, n) = bias(k);
-    conv(x, y, k, n) += w(rd.x, rd.y, rd.z, k) *
-                        in(x * stride_x + rd.x * dil_x - pad_left, y * stride_y + rd.y * dil_y - pad_top, rd.z, n);
-    output(x, y, k, n) = conv(x, y, k, n);
+    // The term of output position (x_, y_) of filter k_: the one formula of both builds below.
+    auto term = [&](Expr x_, Expr y_, Expr k_, Expr n_) {
+      return w(rd.x, rd.y, rd.z, k_) * in(x_ * stride_x + rd.x * dil_x - pad_left, y_ * stride_y + rd.y * dil_y - pad_top, rd.z, n_);
+    };
+    if (!wrapped_rows) {
+      conv(x, y, k, n) = bias(k);
+      conv(x, y, k, n) += term(x, y, k, n);
+      output(x, y, k, n) = conv(x, y, k, n);
+    } else {
+      // The sums over one index of the plane's positions, p = y * W + x (schedule_wrapped_rows says why).
+      const Expr width = *out_width;  // (the output's, which its Func, not defined yet, cannot give)
+      flat(p, k, n) = bias(k);
+      flat(p, k, n) += term(unsafe_promise_clamped(p % width, 0, width - 1), p / width, k, n);
+      output(x, y, k, n) = flat(y * width + x, k, n);
+    }
 
     // THE SCHEDULE
     if (auto_schedule) {
       convlab_halide::set_layer_estimates(*this);
+    } else if (wrapped_rows) {
+      schedule_wrapped_rows();
     } else if (positions_in_lanes) {
       // 1x1 layers as the plain pointwise kernel (algorithms/direct/pointwise.h) computes them.
       convlab_halide::positions_in_lanes_product(*this, in, conv, x, y, k, n, rd, "direct");
@@ -45,10 +66,30 @@ class DirectConv : public Generator<DirectConv> {
   }
 
  private:
-  Var x{"x"}, y{"y"}, k{"k"}, n{"n"};
-  Func conv{"conv"};
+  Var x{"x"}, y{"y"}, k{"k"}, n{"n"}, p{"p"}, t{"t"};  // t: the parallel items (items())
+  Func conv{"conv"}, flat{"flat"};
   RDom rd;
   Func in{"in"};  // the zero-padded input (common.h's padded_input)
+
+  // The padded input is made before the parallel loop over items, so it is split by channels itself
+  // (one thread made it: 10% of the time of ResNet-50 res2's 1x1 layer by perf). A task takes a run of
+  // small planes (about 8K floats, keeping at least 16 tasks): with a task per plane, the thread pool's
+  // lock was taken once per plane, and the copy took 40% of ResNet-50 res5_1x1c's time (2048 planes of 49
+  // floats: 0.64 ms for 442 KB), 7-10% of res4 and res5 3x3's (Halide's profiler, 2 threads).
+  void padded_input_per_image() {
+    const Expr plane = input.dim(0).extent() * input.dim(1).extent();
+    const Expr channels_per_task = clamp(8192 / plane, 1, max(weights.dim(3).extent() / 16, 1));
+    in.compute_at(output, n).vectorize(in.args()[0], convlab_halide::kVectorLanes, TailStrategy::GuardWithIf)
+        .parallel(in.args()[2], channels_per_task, TailStrategy::GuardWithIf);
+  }
+  // The parallel items (t): `rows` output rows x kFilterBlock filters each; the sums are computed per item.
+  template <typename StageOrFunc>
+  void items(StageOrFunc&& stage, TailStrategy tail, int rows) {
+    const int V = convlab_halide::kVectorLanes;
+    Var ko{"ko"}, ki{"ki"}, yo{"yo"}, yi{"yi"};
+    stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(y, yo, yi, rows, TailStrategy::GuardWithIf)
+        .reorder(x, ki, yi, yo, ko, n).fuse(yo, ko, t).parallel(t).vectorize(x, V, tail);
+  }
 
   // The plain kernel's register block (algorithms/direct/sliding_window.h), in Halide: filters in the
   // vector lanes. Weights arrive in blocks of kFilterBlock filters, filter innermost (filter_block.h), packed by the
@@ -73,29 +114,14 @@ class DirectConv : public Generator<DirectConv> {
   void schedule_filters_in_lanes() {
     const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
-    Var ko{"ko"}, ki{"ki"}, t{"t"};
-    // The padded input is made before the parallel loop over items, so it is split by channels itself
-    // (one thread made it: 10% of the time of ResNet-50 res2's 1x1 layer by perf). A task takes a run of
-    // small planes (about 8K floats, keeping at least 16 tasks): with a task per plane, the thread pool's
-    // lock was taken once per plane, and the copy took 40% of ResNet-50 res5_1x1c's time (2048 planes of 49
-    // floats: 0.64 ms for 442 KB), 7-10% of res4 and res5 3x3's (Halide's profiler, 2 threads).
-    const Expr plane = input.dim(0).extent() * input.dim(1).extent();
-    const Expr channels_per_task = clamp(8192 / plane, 1, max(weights.dim(3).extent() / 16, 1));
-    in.compute_at(output, n).vectorize(in.args()[0], V, TailStrategy::GuardWithIf)
-        .parallel(in.args()[2], channels_per_task, TailStrategy::GuardWithIf);
-    Var yo{"yo"}, yi{"yi"};
-    // A parallel item is `rows` output rows x kFilterBlock filters; its sums (conv) cover those rows.
-    auto block = [&](auto&& stage, TailStrategy tail, int rows) {
-      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(y, yo, yi, rows, TailStrategy::GuardWithIf)
-          .reorder(x, ki, yi, yo, ko, n).fuse(yo, ko, t).parallel(t).vectorize(x, V, tail);
-    };
+    padded_input_per_image();
     // Narrow late layers (ResNet-50's 14x14 and 7x7): 7 rows per item, so each pass's weights serve 49 or
     // 98 outputs instead of one row's 7 or 14.
     const Expr width = output.dim(0).extent();
     const int narrow_rows = convlab_halide::kNarrowRows;
-    block(output.specialize(width >= V && width <= convlab_halide::kNarrowWidth), TailStrategy::ShiftInwards, narrow_rows);
-    block(output.specialize(width >= V), TailStrategy::ShiftInwards, 1);
-    block(output, TailStrategy::GuardWithIf, narrow_rows);  // narrower than a vector
+    items(output.specialize(width >= V && width <= convlab_halide::kNarrowWidth), TailStrategy::ShiftInwards, narrow_rows);
+    items(output.specialize(width >= V), TailStrategy::ShiftInwards, 1);
+    items(output, TailStrategy::GuardWithIf, narrow_rows);  // narrower than a vector
     conv.compute_at(output, t).bound_extent(k, 2 * V).reorder_storage(k, x, y, n).vectorize(k, V).unroll(k);
     // Rows at most 8 wide: blocks of 7 columns x one filter vector (im2col_generator.cpp says why; 7x7
     // 3x3 layers: 0.88-0.92x the time).
@@ -117,6 +143,43 @@ class DirectConv : public Generator<DirectConv> {
     const Expr row = convlab_halide::row_in_whole_blocks(width, constant_offsets);
     conv.bound_extent(x, row);
     in.bound_extent(in.args()[0], (row - 1) * stride_x + (weights.dim(1).extent() - 1) * dil_x + 1);
+  }
+  // Rows at most kNarrowRow wide (ResNet-50's 7x7 planes) as the plain kernel takes them
+  // (sliding_window.h): register blocks of consecutive positions of the plane, wrapping from one row to the
+  // next, each position with an input address of its own. On such rows the blocks of one row (the build
+  // above) are 7 columns x one filter vector: 7 accumulators, too few to cover the FMA's latency, each
+  // broadcast feeding one FMA. Here a block is kWrapCols positions x 2 filter vectors, as on wide rows,
+  // and the plane's last block is guarded (7x7: 8 blocks and one position) rather than rounded up (54
+  // positions for 49). (Halide can fuse a stage's x and y, but it then stores the sums at the fused index
+  // and loads them at its row and column, which LLVM cannot tell apart: every FMA loaded and stored its
+  // accumulator. So these sums are over p from the algorithm on.)
+  // On 3x3 kernels at unit dilation the taps are inside the channel loop, one row of taps unrolled: the
+  // weights are then read in the order they are packed (filter_block.h), and a tap's column offsets are
+  // constants from the position's address (with the taps outside, each pass read 16 channels at 576-byte
+  // strides). The passes take kWrapChunk channels, their weights (74 KB) read from L2 as the plain
+  // kernel's are (its budget: 64 KB).
+  // A parallel item is kNarrowRows rows x kFilterBlock filters, as the build above takes narrow rows.
+  // Same-run medians, Zen3, 7 rounds, new / old time (2 threads; 1 thread): ResNet-50 res5 3x3 0.66x
+  // (0.73x), res5 3x3 stride 2 0.81x (0.82x); the steps: 6 x 2 blocks rounded up, taps outside, passes of
+  // 16 channels 0.83x at 2 threads; taps inside 0.95x of that at 1 thread; passes of 64, 0.94x; the guarded
+  // last block, 0.94x; passes of 128 channels, 0.92x at 2 threads.
+  static constexpr int kWrapCols = 6, kWrapChunk = 128;
+  void schedule_wrapped_rows() {
+    const int V = convlab_halide::kVectorLanes;
+    output.dim(0).set_bounds(0, *out_width).dim(1).set_min(0).dim(2).set_min(0);
+    items(output, TailStrategy::GuardWithIf, convlab_halide::kNarrowRows);
+    padded_input_per_image();
+    flat.compute_at(output, t).bound_extent(k, 2 * V).reorder_storage(k, p, n).vectorize(k, V).unroll(k);
+    Var pb{"pb"}, pj{"pj"}, kv{"kv"}, kl{"kl"};
+    RVar co{"co"}, ci{"ci"};
+    auto product = [&](Stage s, bool unroll_taps) {
+      s.split(p, pb, pj, kWrapCols, TailStrategy::GuardWithIf).split(k, kv, kl, V)
+          .split(rd.z, co, ci, min(kWrapChunk, rd.z.extent()), TailStrategy::GuardWithIf)
+          .reorder(kl, kv, pj, rd.x, rd.y, ci, pb, n, co).vectorize(kl).unroll(kv).unroll(pj);
+      if (unroll_taps) s.unroll(rd.x);
+    };
+    product(flat.update().specialize(weights.dim(1).extent() == 3 && dil_x == 1), true);
+    product(flat.update(), false);
   }
 };
 

@@ -31,6 +31,7 @@
 #include "halide_direct_manual.h"
 #include "halide_direct_mullapudi2016.h"
 #include "halide_direct_pointwise_manual.h"
+#include "halide_direct_wrapped_manual.h"
 #include "halide_fft_li2018.h"
 #include "halide_fft_manual.h"
 #include "halide_fft_mullapudi2016.h"
@@ -224,6 +225,7 @@ class HalideLayerConv : public HalideMethod {
       gather_ = flat_plane();
       if (!gather_) layer_ = p;  // (and pointwise_ is false: flat_plane() holds with it)
     }
+    wrapped_ = wrapped_build(layer_);
     gathered_.resize(gather_ ? size_t(layer_.input_elems()) : 0);
     w_.resize(size_t(layer_.c * layer_.r * layer_.s * k_padded()));
     bias_.resize(size_t(k_padded()));
@@ -253,8 +255,12 @@ class HalideLayerConv : public HalideMethod {
     HBuf b(bias_.data(), int(k_padded()));
     const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
     HBuf out = view4(output, layer_.n, layer_.k, oh, ow);
-    run((pointwise_ ? pointwise_pipelines.at(method_) : fn_)(in, wt, b, int(layer_.sw), int(layer_.sh), int(layer_.dw),
-                                                              int(layer_.dh), int(layer_.pl), int(layer_.pt), out));
+    if (wrapped_)  // the layer pipelines' signature, and the output's width (direct_generator.cpp)
+      run(halide_direct_wrapped_manual(in, wt, b, int(layer_.sw), int(layer_.sh), int(layer_.dw), int(layer_.dh), int(layer_.pl),
+                                       int(layer_.pt), int(ow), out));
+    else
+      run((pointwise_ ? pointwise_pipelines.at(method_) : fn_)(in, wt, b, int(layer_.sw), int(layer_.sh), int(layer_.dw),
+                                                                int(layer_.dh), int(layer_.pl), int(layer_.pt), out));
     phases_ = {{"weight_transform", weight_ms_}, {"input_transform", gather_ms}, {"multiply", t.ms()}};
   }
   size_t host_bytes() const override { return w_.bytes() + bias_.bytes() + gathered_.bytes(); }
@@ -296,6 +302,14 @@ class HalideLayerConv : public HalideMethod {
     return pointwise_pipelines.count(method_) && schedule_ == "manual" && d.dense_pointwise() && hw >= cols &&
            convlab_halide::round_up(hw, cols) * 8 <= hw * 9;
   }
+  // Direct's hand-written schedule has a build for rows at most kNarrowRow wide, its register blocks
+  // wrapping rows (direct_generator.cpp's schedule_wrapped_rows); flat planes are one wide row. On 13- and
+  // 14-wide rows, where the schedule's own build takes blocks of 5 columns, it went either way (same-run
+  // medians, 2 threads, 5 rounds: AlexNet conv3-conv5 0.87-0.96x the time, ResNet-50 res4 3x3 and VGG-16
+  // conv5 1.04x and 1.06x), so they keep their rows.
+  bool wrapped_build(const ConvProblem& d) const {
+    return method_ == "direct" && schedule_ == "manual" && !flat_plane() && d.ow() <= convlab_halide::kNarrowRow;
+  }
   // Filters padded with zeros to whole blocks (filter_block.h).
   int64_t k_padded() const { return convlab_halide::round_up(layer_.k, convlab_halide::kFilterBlock); }
   // The gather runs on Halide's thread pool, the pool the pipeline runs on next. On OpenMP's, libgomp's
@@ -327,6 +341,7 @@ class HalideLayerConv : public HalideMethod {
   ConvProblem layer_;       // the layer the pipeline computes: p_, or unit_stride_pointwise(p_)
   Buffer<float> gathered_;  // [N][C][OH][OW] when gather_
   bool pointwise_ = false;  // running pointwise_pipelines' build instead of fn_
+  bool wrapped_ = false;    // running halide_direct_wrapped_manual instead of fn_
   Buffer<float> w_, bias_;
 };
 

@@ -62,12 +62,14 @@ TEST_CASE("Halide's pipelines compute only on values they have written", "[halid
   // positions-in-lanes builds on a dense 1x1 plane of 96 positions with a partial filter block, and on a
   // strided one's gathered positions, in rows 16 wide and (im2col's; direct computes such planes flat) 12
   // and 8 wide. A 7x7 3x3 layer: Winograd's tiles-in-lanes builds at F(4,3) and F(6,3) on 4 tiles, fewer
-  // than a vector.
+  // than a vector, and direct's build for rows at most 8 wide (register blocks wrapping rows, a guarded
+  // last block) on 49 positions; that build dilated on a 5x4 plane (its general product).
   for (const char* desc : {"mb1ic64ih7oc96oh7kh1", "mb1ic24ih13oc40oh13kh3ph1", "mb1ic16ih32oc32oh32kh5ph2",
                            "mb1ic16ih27oc32oh14kh3sh2ph1", "mb1ic3ih67oc32oh15kh11sh4", "mb1ic8ih20oc16oh10kh3sh2dh1ph2",
                            "mb2ic16ih31oc20oh29kh3", "mb1ic64ih56oc64oh56kh3ph1", "mb1ic200ih20oc200oh20kh3ph1",
                            "mb2ic40ih8iw12oc37oh8ow12kh1", "mb1ic24ih23iw16oc40oh12ow8kh1sh2",
-                           "mb2ic40ih6iw16oc37oh6ow16kh1", "mb1ic24ih12iw32oc40oh6ow16kh1sh2", "mb1ic24ih7oc40oh7kh3ph1"}) {
+                           "mb2ic40ih6iw16oc37oh6ow16kh1", "mb1ic24ih12iw32oc40oh6ow16kh1sh2", "mb1ic24ih7oc40oh7kh3ph1",
+                           "mb2ic12ih9iw8oc20oh5ow4kh3dh2"}) {
     const ConvProblem p = parse_descriptor(desc);
     const std::vector<float> x = testing::random_vector(size_t(p.input_elems()), 1);
     const std::vector<float> w = testing::random_vector(size_t(p.weight_elems()), 2);
