@@ -90,6 +90,38 @@ inline void filters_in_lanes_product(Stage stage, const Var& x, const Var& y, co
   stage.reorder(order);
 }
 
+// The product of the builds for rows at most kNarrowRow wide (direct's and im2col's wrapped_rows), whose
+// sums are over one index of the plane's positions: the update (p, k) += weight(rd.x, rd.y, rd.z, k) *
+// input at position p, in blocks of kWrappedPositions consecutive positions x 2 filter vectors, wrapping
+// rows, each position's input address its own; the last block is guarded (a plane of 49: 8 blocks and
+// one position). The reduction runs in passes of `chunk` channels; with `filter_blocks`, the stage holds
+// several blocks of 2 filter vectors, which take each pass in turn (FilterBlocks::in_pass). Where
+// `taps_unrolled` holds (3x3 kernels whose taps are constant offsets in the input the product reads), the
+// taps are inside the channel loop, a row of them unrolled: the weights are then read in the order they
+// are packed (filter_block.h); elsewhere the channel loop is innermost.
+constexpr int kWrappedPositions = 6;
+inline void wrapped_rows_product(Stage update, const Var& p, const Var& k, const Var& n, const RDom& rd, int vec, Expr chunk,
+                                 bool filter_blocks, Expr taps_unrolled) {
+  auto product = [&](Stage s, bool taps_inside) {
+    Var pb("pb"), pj("pj"), kq("kq"), kk("kk"), kv("kv"), kl("kl");
+    RVar co("co"), ci("ci");
+    if (filter_blocks) s.split(k, kq, kk, 2 * vec, TailStrategy::RoundUp);
+    s.split(p, pb, pj, kWrappedPositions, TailStrategy::GuardWithIf)
+        .split(filter_blocks ? kk : k, kv, kl, vec)
+        .split(rd.z, co, ci, min(chunk, rd.z.extent()), TailStrategy::GuardWithIf)
+        .vectorize(kl)
+        .unroll(kv)
+        .unroll(pj);
+    std::vector<VarOrRVar> order = taps_inside ? std::vector<VarOrRVar>{kl, kv, pj, rd.x, rd.y, ci, pb, n, co}
+                                               : std::vector<VarOrRVar>{kl, kv, pj, ci, rd.x, rd.y, pb, n, co};
+    if (filter_blocks) order.insert(order.end() - 1, kq);
+    s.reorder(order);
+    if (taps_inside) s.unroll(rd.x);
+  };
+  product(update.specialize(taps_unrolled), true);
+  product(update, false);
+}
+
 // The filters-in-lanes product's blocks by output width, shared by direct and im2col, each for 1x1 kernels
 // (passes of `chunk_1x1` channels) and for larger ones (passes of `chunk`): rows at most 8 wide take 7
 // columns x one filter vector (a 7-wide row is one block); rows of 9-15 and wider ones take 2 vectors x

@@ -148,8 +148,8 @@ class DirectConv : public Generator<DirectConv> {
   // (sliding_window.h): register blocks of consecutive positions of the plane, wrapping from one row to the
   // next, each position with an input address of its own. On such rows the blocks of one row (the build
   // above) are 7 columns x one filter vector: 7 accumulators, too few to cover the FMA's latency, each
-  // broadcast feeding one FMA. Here a block is kWrapCols positions x 2 filter vectors, as on wide rows,
-  // and the plane's last block is guarded (7x7: 8 blocks and one position) rather than rounded up (54
+  // broadcast feeding one FMA. Here a block is 6 positions x 2 filter vectors, as on wide rows (common.h's
+  // wrapped_rows_product), and the plane's last block is guarded (7x7: 8 blocks and one position) rather than rounded up (54
   // positions for 49). (Halide can fuse a stage's x and y, but it then stores the sums at the fused index
   // and loads them at its row and column, which LLVM cannot tell apart: every FMA loaded and stored its
   // accumulator. So these sums are over p from the algorithm on.)
@@ -163,23 +163,15 @@ class DirectConv : public Generator<DirectConv> {
   // (0.73x), res5 3x3 stride 2 0.81x (0.82x); the steps: 6 x 2 blocks rounded up, taps outside, passes of
   // 16 channels 0.83x at 2 threads; taps inside 0.95x of that at 1 thread; passes of 64, 0.94x; the guarded
   // last block, 0.94x; passes of 128 channels, 0.92x at 2 threads.
-  static constexpr int kWrapCols = 6, kWrapChunk = 128;
+  static constexpr int kWrapChunk = 128;
   void schedule_wrapped_rows() {
     const int V = convlab_halide::kVectorLanes;
     output.dim(0).set_bounds(0, *out_width).dim(1).set_min(0).dim(2).set_min(0);
     items(output, TailStrategy::GuardWithIf, convlab_halide::kNarrowRows);
     padded_input_per_image();
     flat.compute_at(output, t).bound_extent(k, 2 * V).reorder_storage(k, p, n).vectorize(k, V).unroll(k);
-    Var pb{"pb"}, pj{"pj"}, kv{"kv"}, kl{"kl"};
-    RVar co{"co"}, ci{"ci"};
-    auto product = [&](Stage s, bool unroll_taps) {
-      s.split(p, pb, pj, kWrapCols, TailStrategy::GuardWithIf).split(k, kv, kl, V)
-          .split(rd.z, co, ci, min(kWrapChunk, rd.z.extent()), TailStrategy::GuardWithIf)
-          .reorder(kl, kv, pj, rd.x, rd.y, ci, pb, n, co).vectorize(kl).unroll(kv).unroll(pj);
-      if (unroll_taps) s.unroll(rd.x);
-    };
-    product(flat.update().specialize(weights.dim(1).extent() == 3 && dil_x == 1), true);
-    product(flat.update(), false);
+    convlab_halide::wrapped_rows_product(flat.update(), p, k, n, rd, V, kWrapChunk, false,
+                                         weights.dim(1).extent() == 3 && dil_x == 1);
   }
 };
 

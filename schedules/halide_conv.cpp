@@ -39,6 +39,7 @@
 #include "halide_im2col_manual.h"
 #include "halide_im2col_mullapudi2016.h"
 #include "halide_im2col_pointwise_manual.h"
+#include "halide_im2col_wrapped_manual.h"
 #include "halide_winograd_bands_manual.h"
 #include "halide_winograd_f2x3_bands_manual.h"
 #include "halide_winograd_f2x3_manual.h"
@@ -80,6 +81,12 @@ const std::map<std::string, Table<LayerFn>>& layer_pipelines() {
 // positions_in_lanes_product), by method.
 const std::map<std::string, LayerFn> pointwise_pipelines = {
     {"direct", halide_direct_pointwise_manual}, {"im2col", halide_im2col_pointwise_manual}};
+// The manual schedule's build for rows at most kNarrowRow wide, register blocks wrapping rows (the
+// generators' schedule_wrapped_rows), by method: the layer pipelines' signature, and the output's width.
+using WrappedLayerFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int, int, int, int, int, int, int,
+                               halide_buffer_t*);
+const std::map<std::string, WrappedLayerFn> wrapped_pipelines = {
+    {"direct", halide_direct_wrapped_manual}, {"im2col", halide_im2col_wrapped_manual}};
 const Table<WinogradFn> winograd_pipelines = {
     {"manual", halide_winograd_manual}, {"mullapudi2016", halide_winograd_mullapudi2016}, {"li2018", halide_winograd_li2018}};
 // The manual schedule built for F(m, 3) with constant matrices (winograd_generator.cpp's fixed_m), by m.
@@ -255,8 +262,8 @@ class HalideLayerConv : public HalideMethod {
     HBuf b(bias_.data(), int(k_padded()));
     const auto [oh, ow] = plane(layer_.oh(), layer_.ow());
     HBuf out = view4(output, layer_.n, layer_.k, oh, ow);
-    if (wrapped_)  // the layer pipelines' signature, and the output's width (direct_generator.cpp)
-      run(halide_direct_wrapped_manual(in, wt, b, int(layer_.sw), int(layer_.sh), int(layer_.dw), int(layer_.dh), int(layer_.pl),
+    if (wrapped_)
+      run(wrapped_pipelines.at(method_)(in, wt, b, int(layer_.sw), int(layer_.sh), int(layer_.dw), int(layer_.dh), int(layer_.pl),
                                        int(layer_.pt), int(ow), out));
     else
       run((pointwise_ ? pointwise_pipelines.at(method_) : fn_)(in, wt, b, int(layer_.sw), int(layer_.sh), int(layer_.dw),
@@ -302,13 +309,13 @@ class HalideLayerConv : public HalideMethod {
     return pointwise_pipelines.count(method_) && schedule_ == "manual" && d.dense_pointwise() && hw >= cols &&
            convlab_halide::round_up(hw, cols) * 8 <= hw * 9;
   }
-  // Direct's hand-written schedule has a build for rows at most kNarrowRow wide, its register blocks
-  // wrapping rows (direct_generator.cpp's schedule_wrapped_rows); flat planes are one wide row. On 13- and
-  // 14-wide rows, where the schedule's own build takes blocks of 5 columns, it went either way (same-run
-  // medians, 2 threads, 5 rounds: AlexNet conv3-conv5 0.87-0.96x the time, ResNet-50 res4 3x3 and VGG-16
-  // conv5 1.04x and 1.06x), so they keep their rows.
+  // Direct's and im2col's hand-written schedules have a build for rows at most kNarrowRow wide, its
+  // register blocks wrapping rows (the generators' schedule_wrapped_rows); flat planes are one wide row. On
+  // 13- and 14-wide rows, where direct's own build takes blocks of 5 columns, direct's went either way
+  // (same-run medians, 2 threads, 5 rounds: AlexNet conv3-conv5 0.87-0.96x the time, ResNet-50 res4 3x3 and
+  // VGG-16 conv5 1.04x and 1.06x), so they keep their rows.
   bool wrapped_build(const ConvProblem& d) const {
-    return method_ == "direct" && schedule_ == "manual" && !flat_plane() && d.ow() <= convlab_halide::kNarrowRow;
+    return wrapped_pipelines.count(method_) && schedule_ == "manual" && !flat_plane() && d.ow() <= convlab_halide::kNarrowRow;
   }
   // Filters padded with zeros to whole blocks (filter_block.h).
   int64_t k_padded() const { return convlab_halide::round_up(layer_.k, convlab_halide::kFilterBlock); }
@@ -341,7 +348,7 @@ class HalideLayerConv : public HalideMethod {
   ConvProblem layer_;       // the layer the pipeline computes: p_, or unit_stride_pointwise(p_)
   Buffer<float> gathered_;  // [N][C][OH][OW] when gather_
   bool pointwise_ = false;  // running pointwise_pipelines' build instead of fn_
-  bool wrapped_ = false;    // running halide_direct_wrapped_manual instead of fn_
+  bool wrapped_ = false;    // running wrapped_pipelines' build instead of fn_
   Buffer<float> w_, bias_;
 };
 

@@ -19,6 +19,14 @@ class Im2colConv : public Generator<Im2colConv> {
   // and whose lowered matrix is the input itself: output positions in the vector lanes, as direct's build
   // of the same name (common.h's positions_in_lanes_product); the build fails any other layer.
   GeneratorParam<bool> positions_in_lanes{"positions_in_lanes", false};
+  // The schedule for layers whose output rows are at most kNarrowRow wide (ResNet-50's 7x7 planes): the
+  // plane's positions in one index, register blocks wrapping rows (schedule_wrapped_rows).
+  GeneratorParam<bool> wrapped_rows{"wrapped_rows", false};
+  Input<int>* out_width = nullptr;  // that build's input after pad_top: the output's width
+
+  void configure() {
+    if (wrapped_rows) out_width = add_input<int>("out_width");
+  }
 
   void generate() {
     // THE ALGORITHM
@@ -36,9 +44,18 @@ class Im2colConv : public Generator<Im2colConv> {
     // The im2col matrix: row (s, r, c), column (x, y) of the output.
     col(x, y, s, r, c, n) = in(x * stride_x + s * dil_x - pad_left, y * stride_y + r * dil_y - pad_top, c, n);
     rd = RDom(0, weights.dim(1).extent(), 0, weights.dim(2).extent(), 0, weights.dim(3).extent(), "rd");
-    gemm(x, y, k, n) = bias(filter(k));
-    gemm(x, y, k, n) += w(rd.x, rd.y, rd.z, k) * col(x, y, rd.x, rd.y, rd.z, n);
-    output(x, y, k, n) = gemm(x, y, k, n);
+    if (!wrapped_rows) {
+      gemm(x, y, k, n) = bias(filter(k));
+      gemm(x, y, k, n) += w(rd.x, rd.y, rd.z, k) * col(x, y, rd.x, rd.y, rd.z, n);
+      output(x, y, k, n) = gemm(x, y, k, n);
+    } else {
+      // The product over one index of the plane's positions, p = y * W + x (direct_generator.cpp's
+      // schedule_wrapped_rows says why).
+      const Expr width = *out_width;  // (the output's, which its Func, not defined yet, cannot give)
+      flat(p, k, n) = bias(filter(k));
+      flat(p, k, n) += w(rd.x, rd.y, rd.z, k) * col(unsafe_promise_clamped(p % width, 0, width - 1), p / width, rd.x, rd.y, rd.z, n);
+      output(x, y, k, n) = flat(y * width + x, k, n);
+    }
 
     // THE SCHEDULE
     if (auto_schedule) {
@@ -48,14 +65,16 @@ class Im2colConv : public Generator<Im2colConv> {
       // method's no-copy path); the product packs the input's columns as a GEMM packs its panels (common.h).
       col.compute_inline();
       convlab_halide::positions_in_lanes_product(*this, in, gemm, x, y, k, n, rd, "im2col");
+    } else if (wrapped_rows) {
+      schedule_wrapped_rows();
     } else {
       schedule_lowered_rows_filters_in_lanes();
     }
   }
 
  private:
-  Var x{"x"}, y{"y"}, s{"s"}, r{"r"}, c{"c"}, k{"k"}, n{"n"};
-  Func col{"col"}, gemm{"gemm"};
+  Var x{"x"}, y{"y"}, s{"s"}, r{"r"}, c{"c"}, k{"k"}, n{"n"}, p{"p"};
+  Func col{"col"}, gemm{"gemm"}, flat{"flat"};
   RDom rd;
   Func in{"in"};  // the zero-padded input (common.h's padded_input)
 
@@ -109,21 +128,28 @@ class Im2colConv : public Generator<Im2colConv> {
   // AVX-512).
   static constexpr int kChunk = 8, kChunk1x1 = 128, kNarrowFilterVectors = 8, kGroupFilters = 256;
   static_assert(kNarrowFilterVectors * convlab_halide::kFilterBlock <= kGroupFilters, "a narrow item is one group");
+  // Narrow rows' items (t): kNarrowRows rows x kNarrowFilterVectors filter blocks; kh, where the sums
+  // are computed, is a loop of one trip.
+  Var t{"t"}, kh{"kh"};
+  template <typename StageOrFunc>
+  void narrow_items(StageOrFunc&& stage, TailStrategy tail) {
+    Var yo{"yo"}, yi{"yi"}, ko{"ko"}, ki{"ki"}, kg{"kg"};
+    stage.split(k, ko, ki, convlab_halide::kFilterBlock, TailStrategy::GuardWithIf)
+        .split(ko, kg, ko, kNarrowFilterVectors, TailStrategy::GuardWithIf)
+        .split(ko, kh, ko, kNarrowFilterVectors, TailStrategy::GuardWithIf)  // one trip: the item is one group
+        .split(y, yo, yi, convlab_halide::kNarrowRows, TailStrategy::GuardWithIf)
+        .reorder(x, ki, yi, ko, kh, yo, kg, n).fuse(yo, kg, t).fuse(t, n, t).parallel(t)
+        .vectorize(x, convlab_halide::kVectorLanes, tail);
+  }
   void schedule_lowered_rows_filters_in_lanes() {
     const int V = convlab_halide::kVectorLanes;
     output.dim(2).set_min(0);  // blocks of kFilterBlock filters: dense vector loads of weights
-    Var yo{"yo"}, yi{"yi"}, ko{"ko"}, ki{"ki"}, kg{"kg"}, kh{"kh"}, t{"t"};
+    Var ko{"ko"}, ki{"ki"}, kg{"kg"};
     const int group = kGroupFilters / (2 * V);  // filter blocks per group
     auto wide = [&](auto&& stage) {
       stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kh, ko, group, TailStrategy::GuardWithIf)
           .reorder(x, ki, ko, kh, y, n).fuse(y, n, t).parallel(t)
           .vectorize(x, V, TailStrategy::ShiftInwards);
-    };
-    auto narrow = [&](auto&& stage, TailStrategy tail) {
-      stage.split(k, ko, ki, 2 * V, TailStrategy::GuardWithIf).split(ko, kg, ko, kNarrowFilterVectors, TailStrategy::GuardWithIf)
-          .split(ko, kh, ko, kNarrowFilterVectors, TailStrategy::GuardWithIf)  // one trip: the item is one group
-          .split(y, yo, yi, convlab_halide::kNarrowRows, TailStrategy::GuardWithIf)
-          .reorder(x, ki, yi, ko, kh, yo, kg, n).fuse(yo, kg, t).fuse(t, n, t).parallel(t).vectorize(x, V, tail);
     };
     // One row (a 1x1 plane the host passes flat, halide_conv.cpp): its filters in two halves (of at most a
     // group), so that two threads have an item each; the lowering is made once per half. As one wide-row
@@ -137,10 +163,10 @@ class Im2colConv : public Generator<Im2colConv> {
           .vectorize(x, V, TailStrategy::ShiftInwards);
     };
     const Expr width = output.dim(0).extent();
-    narrow(output.specialize(width >= V && width <= convlab_halide::kNarrowWidth), TailStrategy::ShiftInwards);
+    narrow_items(output.specialize(width >= V && width <= convlab_halide::kNarrowWidth), TailStrategy::ShiftInwards);
     single_row(output.specialize(width >= V && output.dim(1).extent() == 1));
     wide(output.specialize(width >= V));
-    narrow(output, TailStrategy::GuardWithIf);  // narrower than a vector
+    narrow_items(output, TailStrategy::GuardWithIf);  // narrower than a vector
     in.compute_at(output, t).vectorize(in.args()[0], V, TailStrategy::RoundUp);
     col.compute_at(output, t).vectorize(x, V, TailStrategy::GuardWithIf);
     for (int stride : {1, 2})
@@ -162,6 +188,30 @@ class Im2colConv : public Generator<Im2colConv> {
     const Expr row = convlab_halide::row_in_whole_blocks(width, true);
     gemm.bound_extent(x, row);
     col.bound_extent(x, row);
+  }
+  // Rows at most kNarrowRow wide (ResNet-50's 7x7 planes), as direct's build of the same name takes them
+  // (direct_generator.cpp's schedule_wrapped_rows; common.h's wrapped_rows_product). The items are narrow rows' (above),
+  // the lowering too, but rounded up to a whole vector of columns (a 7-wide row's vector was a masked load
+  // and store, vmaskmovps, which the Zen3 microcodes: 15% of res5 3x3's time), and stored taps within rows,
+  // [x][s][y][r][c], so that on 3x3 kernels, the taps unrolled inside the channel loop as in direct's
+  // build, a tap's lowered value is a constant offset from the position's. Same-run medians, Zen3, 7
+  // rounds, new / old time, 2 threads (1 thread): ResNet-50 res5 3x3 0.66x (0.71x), res5 3x3 stride 2
+  // 0.73x (0.73x); Halide / plain im2col (convlab's GEMM) 1.20x and 1.21x at 2 threads. The steps, 5
+  // rounds: the blocks alone 0.95-1.01x; the whole vector of columns 0.83-0.91x; the taps inside, 0.80x
+  // of that at 2 threads (0.82x at 1).
+  static constexpr int kWrapChunk = 16;
+  static_assert(convlab_halide::kNarrowRow <= convlab_halide::kVectorLanes, "a wrapped build's row is one vector");
+  void schedule_wrapped_rows() {
+    const int V = convlab_halide::kVectorLanes;
+    output.dim(0).set_bounds(0, *out_width).dim(1).set_min(0).dim(2).set_min(0);
+    narrow_items(output, TailStrategy::GuardWithIf);
+    in.compute_at(output, t).vectorize(in.args()[0], V, TailStrategy::RoundUp);
+    col.compute_at(output, t).bound_extent(x, V).reorder_storage(x, s, y, r, c, n).vectorize(x, V);
+    for (int stride : {1, 2})
+      col.specialize(stride_x == stride);
+    flat.compute_at(output, kh).align_bounds(k, 2 * V).bound_storage(k, kGroupFilters).reorder_storage(k, p, n).vectorize(k, V);
+    // The lowered rows' taps are constant offsets: taps inside the channel loop on 3x3 kernels.
+    convlab_halide::wrapped_rows_product(flat.update(), p, k, n, rd, V, kWrapChunk, true, weights.dim(1).extent() == 3);
   }
 };
 
