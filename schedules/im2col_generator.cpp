@@ -187,7 +187,12 @@ class Im2colConv : public Generator<Im2colConv> {
     // (whose own producer, the padded rows, follows them).
     const Expr row = convlab_halide::row_in_whole_blocks(width, true);
     gemm.bound_extent(x, row);
-    col.bound_extent(x, row);
+    // The lowered rows are made a whole number of vectors wide, past the blocks' columns: a row's partial
+    // last vector was a masked load and store (vmaskmovps), which the Zen3 microcodes. Same-run medians, 5
+    // rounds, new / old time, 2 threads: ResNet-50 res4 3x3 0.94x, res4 3x3 stride 2 0.90x, res3 3x3
+    // 0.94x, AlexNet conv4 0.96x, VGG-16 conv5 0.92x, 9x9 C32 0.91x; res2 3x3, VGG-16 conv3_2 (56 wide) and
+    // AlexNet conv2 1.00x; 1 thread: conv4 0.90x, res4 3x3 stride 2 0.87x, res4 3x3 0.98x.
+    col.bound_extent(x, (row + V - 1) / V * V);
   }
   // Rows at most kNarrowRow wide (ResNet-50's 7x7 planes), as direct's build of the same name takes them
   // (direct_generator.cpp's schedule_wrapped_rows; common.h's wrapped_rows_product). The items are narrow rows' (above),
