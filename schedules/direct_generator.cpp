@@ -38,7 +38,8 @@ class DirectConv : public Generator<DirectConv> {
     rd = RDom(0, weights.dim(1).extent(), 0, weights.dim(2).extent(), 0, weights.dim(3).extent(), "rd");
     // The term of output position (x_, y_) of filter k_: the one formula of both builds below.
     auto term = [&](Expr x_, Expr y_, Expr k_, Expr n_) {
-      return w(rd.x, rd.y, rd.z, k_) * in(x_ * stride_x + rd.x * dil_x - pad_left, y_ * stride_y + rd.y * dil_y - pad_top, rd.z, n_);
+      return w(rd.x, rd.y, rd.z, k_) *
+             in(x_ * stride_x + rd.x * dil_x - pad_left, y_ * stride_y + rd.y * dil_y - pad_top, rd.z, n_);
     };
     if (!wrapped_rows) {
       conv(x, y, k, n) = bias(k);

@@ -53,7 +53,8 @@ class Im2colConv : public Generator<Im2colConv> {
       // schedule_wrapped_rows says why).
       const Expr width = *out_width;  // (the output's, which its Func, not defined yet, cannot give)
       flat(p, k, n) = bias(filter(k));
-      flat(p, k, n) += w(rd.x, rd.y, rd.z, k) * col(unsafe_promise_clamped(p % width, 0, width - 1), p / width, rd.x, rd.y, rd.z, n);
+      flat(p, k, n) +=
+          w(rd.x, rd.y, rd.z, k) * col(unsafe_promise_clamped(p % width, 0, width - 1), p / width, rd.x, rd.y, rd.z, n);
       output(x, y, k, n) = flat(y * width + x, k, n);
     }
 
@@ -195,15 +196,15 @@ class Im2colConv : public Generator<Im2colConv> {
     col.bound_extent(x, (row + V - 1) / V * V);
   }
   // Rows at most kNarrowRow wide (ResNet-50's 7x7 planes), as direct's build of the same name takes them
-  // (direct_generator.cpp's schedule_wrapped_rows; common.h's wrapped_rows_product). The items are narrow rows' (above),
-  // the lowering too, but rounded up to a whole vector of columns (a 7-wide row's vector was a masked load
-  // and store, vmaskmovps, which the Zen3 microcodes: 15% of res5 3x3's time), and stored taps within rows,
-  // [x][s][y][r][c], so that on 3x3 kernels, the taps unrolled inside the channel loop as in direct's
-  // build, a tap's lowered value is a constant offset from the position's. Same-run medians, Zen3, 7
-  // rounds, new / old time, 2 threads (1 thread): ResNet-50 res5 3x3 0.66x (0.71x), res5 3x3 stride 2
-  // 0.73x (0.73x); Halide / plain im2col (convlab's GEMM) 1.20x and 1.21x at 2 threads. The steps, 5
-  // rounds: the blocks alone 0.95-1.01x; the whole vector of columns 0.83-0.91x; the taps inside, 0.80x
-  // of that at 2 threads (0.82x at 1).
+  // (direct_generator.cpp's schedule_wrapped_rows; common.h's wrapped_rows_product). The items are narrow
+  // rows' (above), the lowering too, but a whole vector of columns wide (a 7-wide row's vector was a
+  // masked load and store, vmaskmovps, which the Zen3 microcodes: 15% of res5 3x3's time), and stored
+  // taps within rows, [x][s][y][r][c], so that on 3x3 kernels, the taps unrolled inside the channel loop
+  // as in direct's build, a tap's lowered value is a constant offset from the position's. Same-run
+  // medians, Zen3, 7 rounds, new / old time, 2 threads (1 thread): ResNet-50 res5 3x3 0.66x (0.71x), res5
+  // 3x3 stride 2 0.73x (0.73x); Halide / plain im2col (convlab's GEMM) 1.20x and 1.21x at 2 threads. The
+  // steps, 5 rounds: the blocks alone 0.95-1.01x; the whole vector of columns 0.83-0.91x; the taps
+  // inside, 0.80x of that at 2 threads (0.82x at 1).
   static constexpr int kWrapChunk = 16;
   static_assert(convlab_halide::kNarrowRow <= convlab_halide::kVectorLanes, "a wrapped build's row is one vector");
   void schedule_wrapped_rows() {
