@@ -150,10 +150,10 @@ class DirectConv : public Generator<DirectConv> {
   // next, each position with an input address of its own. On such rows the blocks of one row (the build
   // above) are 7 columns x one filter vector: 7 accumulators, too few to cover the FMA's latency, each
   // broadcast feeding one FMA. Here a block is 6 positions x 2 filter vectors, as on wide rows (common.h's
-  // wrapped_rows_product), and the plane's last block is guarded (7x7: 8 blocks and one position) rather than rounded up (54
-  // positions for 49). (Halide can fuse a stage's x and y, but it then stores the sums at the fused index
-  // and loads them at its row and column, which LLVM cannot tell apart: every FMA loaded and stored its
-  // accumulator. So these sums are over p from the algorithm on.)
+  // wrapped_rows_product), and the plane's last block is guarded (7x7: 8 blocks and one position) rather
+  // than rounded up (54 positions for 49). (Halide can fuse a stage's x and y, but it then stores the sums
+  // at the fused index and loads them at its row and column, which LLVM cannot tell apart: every FMA loaded
+  // and stored its accumulator. So these sums are over p from the algorithm on.)
   // On 3x3 kernels at unit dilation the taps are inside the channel loop, one row of taps unrolled: the
   // weights are then read in the order they are packed (filter_block.h), and a tap's column offsets are
   // constants from the position's address (with the taps outside, each pass read 16 channels at 576-byte
